@@ -1,0 +1,32 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+// Modules follow the pipeline in DESIGN.md: C shims are private system-library targets; each Swift module owns one concern.
+let package = Package(
+    name: "Fovea",
+    products: [
+        .executable(name: "fovea", targets: ["FoveaCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CPNG", path: "Sources/CShims/CPNG", pkgConfig: "libpng",
+                       providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "CJPEG", path: "Sources/CShims/CJPEG", pkgConfig: "libjpeg",
+                       providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CCairo", path: "Sources/CShims/CCairo", pkgConfig: "cairo",
+                       providers: [.apt(["libcairo2-dev"])]),
+
+        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .executableTarget(name: "FoveaCLI", dependencies: [
+            "Tensors", "CPNG", "CJPEG", "CCairo",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Sources/CLI"),
+
+        .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "CLITests", dependencies: ["FoveaCLI"]),
+    ]
+)

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import Tensors
+
+/// `fovea bench …`: the benchmark workloads of DESIGN.md, printed as medians.
+struct Bench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Time a benchmark workload and print its median.",
+        subcommands: [GEMM.self, Conv.self])
+
+    struct Repeats: ParsableArguments {
+        @Option(help: "Timed repetitions (the median is printed).") var repeats = 5
+        @Option(help: "Untimed warm-up repetitions.") var warmup = 1
+
+        func validate() throws {
+            guard repeats > 0, warmup >= 0 else { throw ValidationError("--repeats must be positive and --warmup not negative") }
+        }
+
+        /// Median wall-clock seconds of `body`.
+        func median(_ body: () -> Void) -> Double {
+            for _ in 0..<warmup { body() }
+            let times = (0..<repeats).map { _ in
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            }.sorted()
+            return times.count % 2 == 1 ? times[times.count / 2] : (times[times.count / 2 - 1] + times[times.count / 2]) / 2
+        }
+    }
+
+    /// W0: sgemm through the BLAS Fovea links.
+    struct GEMM: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "gemm", abstract: "W0: single-precision GEMM, n×n×n.")
+        @Option(help: "Matrix size n.") var size = 1024
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            let n = size
+            let a = Tensor(repeating: 0.5, shape: [n, n]), b = Tensor(repeating: 0.25, shape: [n, n]), c = Tensor(zeros: [n, n])
+            let seconds = timing.median { BLAS.gemm(m: n, n: n, k: n, a: a.data, b: b.data, c: c.data) }
+            print("W0 sgemm \(n)x\(n)x\(n) median_seconds=\(fmt(seconds)) gflops=\(fmt(2 * Double(n * n * n) / seconds / 1e9)) kernel=\(BLAS.kernel) threads=\(BLAS.threads)")
+        }
+    }
+
+    /// Forward and backward of each W1 convolution, beside one sgemm of the same M, N, K.
+    struct Conv: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "conv",
+            abstract: "W1's convolutions (batch 64, 3×3, padding 1): forward and backward GFLOP/s beside sgemm.")
+        @Option(help: "Batch size.") var batch = 64
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            var rng = SeededGenerator(seed: 0)
+            let layers = [(3, 32, 64), (32, 32, 64), (32, 64, 32), (64, 64, 32), (64, 128, 16), (128, 128, 16)]
+            print("layer              fwd_gflops  bwd_gflops  sgemm_gflops  fwd/sgemm  bwd/sgemm")
+            var convFlops = 0.0, convSeconds = 0.0, gemmSeconds = 0.0
+            for (cin, cout, size) in layers {
+                let x = Tensor.randn([batch, cin, size, size], using: &rng)
+                let w = Tensor.randn([cout, cin, 3, 3], std: 0.1, using: &rng)
+                x.requiresGrad = cin != 3  // as in training: the image itself needs no gradient
+                w.requiresGrad = true
+                let flops = 2.0 * Double(batch * cout * size * size * cin * 9)
+                let fwd = timing.median { _ = withoutGrad { conv2d(x, w, padding: 1) } }
+                let dy = Tensor.randn([batch, cout, size, size], using: &rng)
+                let y = conv2d(x, w, padding: 1)
+                let both = timing.median { let y = conv2d(x, w, padding: 1); y.backward(dy); w.zeroGrad(); x.zeroGrad() }
+                _ = y
+                let bwdFlops = flops * (x.requiresGrad ? 2 : 1)
+                let bwd = Swift.max(both - fwd, 1e-9)
+                // The same product as one GEMM: [cout, cin·9] · [cin·9, batch·size²].
+                let (m, n, k) = (cout, batch * size * size, cin * 9)
+                let a = Tensor(repeating: 0.5, shape: [m, k]), b = Tensor(repeating: 0.5, shape: [k, n]), c = Tensor(zeros: [m, n])
+                let gemm = timing.median { BLAS.gemm(m: m, n: n, k: k, a: a.data, b: b.data, c: c.data) }
+                let name = "\(cin)->\(cout) @\(size)x\(size)"
+                print(name.padding(toLength: 19, withPad: " ", startingAt: 0)
+                      + [flops / fwd, bwdFlops / bwd, flops / gemm].map { fmt($0 / 1e9).leftPad(10) }.joined(separator: "  ")
+                      + "  " + fmt(gemm / fwd).leftPad(9) + "  " + fmt(gemm * bwdFlops / flops / bwd).leftPad(9))
+                convFlops += flops + bwdFlops; convSeconds += both; gemmSeconds += gemm * (1 + bwdFlops / flops)
+            }
+            print("total fwd+bwd: \(fmt(convFlops / convSeconds / 1e9)) GFLOP/s, \(fmt(gemmSeconds / convSeconds * 100))% of sgemm at the same sizes; kernel=\(BLAS.kernel)")
+        }
+    }
+}
+
+func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.3f" : "%.1f", x) }
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}

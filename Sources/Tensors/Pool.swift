@@ -1,0 +1,55 @@
+// Pooling over the two spatial axes of NCHW tensors (floor mode, as PyTorch's defaults).
+
+/// max_pool2d; padded positions never win. The gradient goes to the first maximum of each window.
+public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    let win = Window(kernel: (kernel, kernel), stride: (stride ?? kernel, stride ?? kernel), padding: (padding, padding))
+    precondition(x.rank == 4, "max_pool2d input must be NCHW, got \(x.shape)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let (oh, ow) = win.outputSize((h, w))
+    let y = Tensor.empty([n, c, oh, ow])
+    var argmax = [Int32](repeating: 0, count: y.count)
+    argmax.withUnsafeMutableBufferPointer { best in
+        let at = best.baseAddress!
+        parallelFor(n * c, minimumPerChunk: 4) { range in
+            for p in range {
+                let src = x.data + p * h * w
+                for i in 0..<oh {
+                    for j in 0..<ow {
+                        var m = -Float.infinity, where_ = -1
+                        for ki in 0..<kernel {
+                            let ih = i * win.stride.0 - padding + ki
+                            guard ih >= 0 && ih < h else { continue }
+                            for kj in 0..<kernel {
+                                let iw = j * win.stride.1 - padding + kj
+                                guard iw >= 0 && iw < w else { continue }
+                                let v = src[ih * w + iw]
+                                if v > m || where_ < 0 || v.isNaN { m = v; where_ = ih * w + iw }
+                            }
+                        }
+                        y.data[(p * oh + i) * ow + j] = m
+                        at[(p * oh + i) * ow + j] = Int32(where_)
+                    }
+                }
+            }
+        }
+    }
+    return Tensor.result(y, [x]) { g in
+        let dx = Tensor(zeros: x.shape)
+        for p in 0..<(n * c) {
+            for k in 0..<(oh * ow) { dx.data[p * h * w + Int(argmax[p * oh * ow + k])] += g.data[p * oh * ow + k] }
+        }
+        return [dx]
+    }
+}
+
+/// avg_pool2d with count_include_pad = true (PyTorch's default): every window divides by kernel².
+public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int = 0) -> Tensor {
+    precondition(x.rank == 4, "avg_pool2d input must be NCHW, got \(x.shape)")
+    let c = x.shape[1]
+    // Average pooling is a depthwise convolution with a constant kernel.
+    let k = Tensor(repeating: 1 / Float(kernel * kernel), shape: [c, 1, kernel, kernel])
+    return conv2d(x, k, nil, stride: stride ?? kernel, padding: padding, groups: c)
+}
+
+/// adaptive_avg_pool2d to 1×1: the mean over each channel plane, shape [N, C, 1, 1].
+public func globalAvgPool2d(_ x: Tensor) -> Tensor { x.mean(axes: [2, 3], keepDims: true) }
