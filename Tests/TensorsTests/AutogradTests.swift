@@ -1,0 +1,88 @@
+import Tensors
+import Testing
+
+@Suite struct AutogradTests {
+    @Test func gradientsAccumulateAcrossBackwardPasses() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        (w * w).sum().backward()
+        (w * 3).sum().backward()
+        #expect(w.grad!.scalars == [5, 7] as [Float])  // 2w + 3
+        w.zeroGrad()
+        #expect(w.grad == nil)
+    }
+
+    @Test func intermediateGradientIsKeptWhenAsked() {
+        // The CAM engines read the gradient of the target at a layer's output.
+        let x = Tensor(shape: [1, 3], [1, -2, 3], requiresGrad: true)
+        let hidden = x * 2
+        hidden.retainGrad()
+        let y = (hidden.relu() * Tensor(shape: [3], [5, 6, 7])).sum()
+        y.backward()
+        #expect(hidden.grad!.scalars == [5, 0, 7])
+        #expect(x.grad!.scalars == [10, 0, 14])
+    }
+
+    @Test func inputGradientWithoutParameterGradients() {
+        let x = Tensor(shape: [1, 1, 3, 3], (0..<9).map(Float.init), requiresGrad: true)
+        let w = Tensor(shape: [1, 1, 3, 3], [Float](repeating: 1, count: 9))  // frozen
+        conv2d(x, w, padding: 1).sum().backward()
+        #expect(w.grad == nil)
+        #expect(x.grad!.scalars == [4, 6, 4, 6, 9, 6, 4, 6, 4])
+    }
+
+    @Test func noGradModeRecordsNothing() {
+        let w = Tensor(shape: [2], [1, 2], requiresGrad: true)
+        let y = withoutGrad { (w * w).sum() }
+        #expect(!y.requiresGrad)
+        let z = (w * w).sum()
+        #expect(z.requiresGrad)
+    }
+
+    @Test func sharedSubexpressionGetsBothContributions() {
+        let x = Tensor(shape: [], [3], requiresGrad: true)
+        let y = x * x  // used twice below
+        (y + y * x).backward()  // d/dx (x² + x³) = 2x + 3x²
+        #expect(x.grad!.item == 33)
+    }
+
+    @Test func dropoutKeepsExpectationAndMasksGradient() {
+        var rng = SeededGenerator(seed: 7)
+        let x = Tensor(repeating: 1, shape: [10_000])
+        x.requiresGrad = true
+        let y = dropout(x, p: 0.3, training: true, using: &rng)
+        let kept = y.scalars.filter { $0 != 0 }
+        #expect(kept.allSatisfy { Swift.abs($0 - 1 / 0.7) < 1e-6 })
+        #expect(Swift.abs(Float(kept.count) / 10_000 - 0.7) < 0.02)
+        y.sum().backward()
+        #expect(x.grad!.scalars == y.scalars)
+        var again = SeededGenerator(seed: 7)
+        #expect(dropout(x, p: 0.3, training: true, using: &again).scalars == y.scalars)  // seeded
+        #expect(dropout(x, p: 0.3, training: false, using: &rng) === x)
+    }
+
+    @Test func reshapeSharesStorageAndPermuteRoundTrips() {
+        let x = Tensor(shape: [2, 3, 4], (0..<24).map(Float.init))
+        #expect(x.reshaped([6, 4]).storage === x.storage)
+        let p = x.permuted([2, 0, 1])
+        #expect(p.shape == [4, 2, 3])
+        #expect(p.permuted([1, 2, 0]).scalars == x.scalars)
+        #expect(x.argmax(axis: 1) == [Int](repeating: 2, count: 8))
+    }
+
+    @Test func largeConvolutionUsesChunkedColumnsCorrectly() {
+        // Larger than one im2col chunk: compare against a direct sum.
+        var rng = SeededGenerator(seed: 1)
+        let x = Tensor.randn([3, 2, 20, 20], using: &rng), w = Tensor.randn([4, 2, 3, 3], using: &rng)
+        let y = conv2d(x, w, stride: 2, padding: 1)
+        var worst: Float = 0
+        for n in 0..<3 { for o in 0..<4 { for i in 0..<10 { for j in 0..<10 {
+            var s: Float = 0
+            for c in 0..<2 { for ki in 0..<3 { for kj in 0..<3 {
+                let ih = i * 2 - 1 + ki, iw = j * 2 - 1 + kj
+                if ih >= 0 && ih < 20 && iw >= 0 && iw < 20 { s += x[flat: ((n * 2 + c) * 20 + ih) * 20 + iw] * w[flat: ((o * 2 + c) * 3 + ki) * 3 + kj] }
+            } } }
+            worst = Swift.max(worst, Swift.abs(s - y[flat: ((n * 4 + o) * 10 + i) * 10 + j]))
+        } } } }
+        #expect(worst < 1e-4)
+    }
+}
