@@ -21,12 +21,14 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"])]),
 
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "Datasets", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI"]),
     ]
 )
