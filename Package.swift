@@ -22,13 +22,15 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "Datasets", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
     ]
 )

@@ -1,0 +1,224 @@
+import Foundation
+
+/// COCO detection evaluation with pycocotools 2.0.x semantics (`COCOeval.evaluate` + `accumulate`).
+///
+/// Work is split by category: each category's (image, category) groups are matched and accumulated
+/// independently, so categories run in parallel and no per-image result list is ever materialised.
+public enum CocoEvaluator {
+    public static func evaluate(groundTruth: CocoGroundTruth, detections: [Detection], iouType: IoUType,
+                                parameters: CocoParameters = CocoParameters()) throws -> CocoEvaluation {
+        let geometry = try MatchGeometry(groundTruth: groundTruth, detections: detections, iouType: iouType)
+        return evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry, parameters: parameters)
+    }
+
+    static func evaluate(groundTruth: CocoGroundTruth, detections: [Detection], geometry: MatchGeometry,
+                         parameters p: CocoParameters) -> CocoEvaluation {
+        let imageIds = Array(Set(groundTruth.images.map(\.id))).sorted()
+        let categoryIds = Array(Set(groundTruth.categories.map(\.id))).sorted()
+        let imageIndex = Dictionary(uniqueKeysWithValues: imageIds.enumerated().map { ($1, $0) })
+        let categoryIndex = Dictionary(uniqueKeysWithValues: categoryIds.enumerated().map { ($1, $0) })
+        let I = imageIds.count, K = categoryIds.count
+        let T = p.iouThresholds.count, R = p.recallThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count
+
+        // Groups keyed category-major so one category's images are contiguous and in image-id order.
+        let gtGroups = GroupIndex(count: K * I, keys: groundTruth.annotations.map {
+            categoryIndex[$0.categoryId]! * I + imageIndex[$0.imageId]!
+        })
+        var detGroups = GroupIndex(count: K * I, keys: detections.map {
+            categoryIndex[$0.categoryId]! * I + imageIndex[$0.imageId]!
+        })
+        // Highest score first; equal scores keep file order (numpy mergesort is stable).
+        detGroups.sortMembers { a, b in
+            let sa = detections[a].score, sb = detections[b].score
+            return sa > sb || (sa == sb && a < b)
+        }
+
+        var precision = [Double](repeating: -1, count: T * R * K * A * M)
+        var recall = [Double](repeating: -1, count: T * K * A * M)
+        let categoryResults = UnsafeMutableBufferPointer<CategoryResult?>.allocate(capacity: K)
+        categoryResults.initialize(repeating: nil)
+        defer { categoryResults.deallocate() }
+        let input = CategoryInput(groundTruth: groundTruth, detections: detections, geometry: geometry,
+                                  gtGroups: gtGroups, detGroups: detGroups, imageCount: I, parameters: p)
+        let results = SendableBuffer(buffer: categoryResults)
+        DispatchQueue.concurrentPerform(iterations: K) { k in
+            results.buffer[k] = evaluateCategory(k, input)
+        }
+        for k in 0..<K {
+            guard let result = categoryResults[k] else { continue }
+            for t in 0..<T { for a in 0..<A { for m in 0..<M {
+                recall[((t * K + k) * A + a) * M + m] = result.recall[(t * A + a) * M + m]
+                for r in 0..<R {
+                    precision[(((t * R + r) * K + k) * A + a) * M + m] = result.precision[((t * R + r) * A + a) * M + m]
+                }
+            } } }
+        }
+        return CocoEvaluation(parameters: p, categoryIds: categoryIds, precision: precision, recall: recall)
+    }
+
+    // MARK: per category
+
+    struct CategoryInput: @unchecked Sendable {
+        let groundTruth: CocoGroundTruth
+        let detections: [Detection]
+        let geometry: MatchGeometry
+        let gtGroups: GroupIndex
+        let detGroups: GroupIndex
+        let imageCount: Int
+        let parameters: CocoParameters
+    }
+
+    /// precision [T][R][A][M] and recall [T][A][M] of one category; nil entries stay -1.
+    struct CategoryResult { var precision: [Double]; var recall: [Double] }
+
+    /// Outcome of one detection at one IoU threshold and area range.
+    enum Outcome: UInt8 { case ignored = 0, truePositive = 1, falsePositive = 2 }
+
+    static func evaluateCategory(_ k: Int, _ input: CategoryInput) -> CategoryResult? {
+        let p = input.parameters
+        let T = p.iouThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count, R = p.recallThresholds.count
+        let maxDet = p.maxDetections.max() ?? 100
+        let annotations = input.groundTruth.annotations
+        let detections = input.detections
+
+        // Everything the accumulation needs, concatenated over images in image-id order.
+        var scores = [Double](), ranks = [Int32](), outcomes = [UInt8]()  // outcomes: [det][A][T]
+        var nonIgnoredGT = [Int](repeating: 0, count: A)
+        var iou = [Double](), gtOrder = [Int](), gtIgnored = [Bool](), gtMatched = [Bool]()
+
+        for image in 0..<input.imageCount {
+            let key = k * input.imageCount + image
+            let gts = Array(input.gtGroups.members(key))
+            let dtsAll = input.detGroups.members(key)
+            if gts.isEmpty && dtsAll.isEmpty { continue }
+            let dts = Array(dtsAll.prefix(maxDet))
+            let D = dts.count, G = gts.count
+
+            // IoU [D][G] with ground truths in file order.
+            iou.removeAll(keepingCapacity: true)
+            for d in dts { for g in gts {
+                iou.append(input.geometry.iou(detection: d, groundTruth: g, crowd: annotations[g].isCrowd))
+            } }
+
+            let base = scores.count
+            for (rank, d) in dts.enumerated() { scores.append(detections[d].score); ranks.append(Int32(rank)) }
+            outcomes.append(contentsOf: repeatElement(0, count: D * A * T))
+
+            for a in 0..<A {
+                let range = p.areaRanges[a]
+                // Ground truths that are crowds or outside the range are ignored and matched last (stable).
+                gtOrder.removeAll(keepingCapacity: true); gtIgnored.removeAll(keepingCapacity: true)
+                for pass in 0..<2 {
+                    for (j, g) in gts.enumerated() {
+                        let ann = annotations[g]
+                        let ignored = ann.isCrowd || ann.area < range.lower || ann.area > range.upper
+                        if ignored == (pass == 1) { gtOrder.append(j); gtIgnored.append(ignored) }
+                    }
+                }
+                for ignored in gtIgnored where !ignored { nonIgnoredGT[a] += 1 }
+
+                for t in 0..<T {
+                    gtMatched.removeAll(keepingCapacity: true)
+                    gtMatched.append(contentsOf: repeatElement(false, count: G))
+                    let threshold = min(p.iouThresholds[t], 1 - 1e-10)
+                    for (dIndex, d) in dts.enumerated() {
+                        var best = threshold
+                        var m = -1
+                        for o in 0..<G {
+                            let j = gtOrder[o]
+                            let crowd = annotations[gts[j]].isCrowd
+                            if gtMatched[o] && !crowd { continue }
+                            // Once matched to a regular ground truth, ignored ones cannot take over.
+                            if m > -1 && !gtIgnored[m] && gtIgnored[o] { break }
+                            let value = iou[dIndex * G + j]
+                            if value < best { continue }
+                            best = value; m = o
+                        }
+                        var outcome: Outcome
+                        var isMatched = false
+                        if m >= 0 {
+                            gtMatched[m] = true
+                            // pycocotools stores the ground-truth id; an id of 0 reads as "unmatched".
+                            isMatched = annotations[gts[gtOrder[m]]].id != 0
+                            outcome = gtIgnored[m] ? .ignored : (isMatched ? .truePositive : .falsePositive)
+                        } else {
+                            outcome = .falsePositive
+                        }
+                        if !isMatched && outcome != .ignored {
+                            let area = input.geometry.detectionAreas[d]
+                            if area < range.lower || area > range.upper { outcome = .ignored }
+                        }
+                        outcomes[((base + dIndex) * A + a) * T + t] = outcome.rawValue
+                    }
+                }
+            }
+        }
+        if nonIgnoredGT.allSatisfy({ $0 == 0 }) { return nil }
+
+        // Accumulate: one stable order by score serves every area range and maxDets (a filtered
+        // stable sort is the stable sort of the filtered list).
+        let order = scores.indices.sorted { a, b in scores[a] > scores[b] || (scores[a] == scores[b] && a < b) }
+        var result = CategoryResult(precision: [Double](repeating: -1, count: T * R * A * M),
+                                    recall: [Double](repeating: -1, count: T * A * M))
+        var rc = [Double](), pr = [Double]()
+        rc.reserveCapacity(order.count); pr.reserveCapacity(order.count)
+        for a in 0..<A where nonIgnoredGT[a] > 0 {
+            let npig = Double(nonIgnoredGT[a])
+            for (mIndex, limit) in p.maxDetections.enumerated() {
+                for t in 0..<T {
+                    rc.removeAll(keepingCapacity: true); pr.removeAll(keepingCapacity: true)
+                    var tp = 0.0, fp = 0.0
+                    for i in order where ranks[i] < limit {
+                        switch outcomes[(i * A + a) * T + t] {
+                        case Outcome.truePositive.rawValue: tp += 1
+                        case Outcome.falsePositive.rawValue: fp += 1
+                        default: break
+                        }
+                        rc.append(tp / npig)
+                        pr.append(tp / (fp + tp + Double.ulpOfOne))
+                    }
+                    let nd = rc.count
+                    result.recall[(t * A + a) * M + mIndex] = nd > 0 ? rc[nd - 1] : 0
+                    // Precision envelope: make it non-increasing from the right.
+                    if nd > 1 { for i in stride(from: nd - 1, to: 0, by: -1) where pr[i] > pr[i - 1] { pr[i - 1] = pr[i] } }
+                    // searchsorted(rc, recThrs, 'left'); thresholds past the last recall keep precision 0.
+                    var i = 0
+                    for r in 0..<R {
+                        let threshold = p.recallThresholds[r]
+                        while i < nd && rc[i] < threshold { i += 1 }
+                        result.precision[((t * R + r) * A + a) * M + mIndex] = i < nd ? pr[i] : 0
+                    }
+                }
+            }
+        }
+        return result
+    }
+}
+
+/// Members of each group in ascending key order, stable (counting sort); the CSR layout avoids one
+/// array per (image, category) pair.
+struct GroupIndex: Sendable {
+    private(set) var offsets: [Int]
+    private(set) var items: [Int]
+
+    init(count: Int, keys: [Int]) {
+        var offsets = [Int](repeating: 0, count: count + 1)
+        for key in keys { offsets[key + 1] += 1 }
+        for i in 0..<count { offsets[i + 1] += offsets[i] }
+        var cursor = offsets
+        var items = [Int](repeating: 0, count: keys.count)
+        for (i, key) in keys.enumerated() { items[cursor[key]] = i; cursor[key] += 1 }
+        self.offsets = offsets; self.items = items
+    }
+
+    @inline(__always) func members(_ key: Int) -> ArraySlice<Int> { items[offsets[key]..<offsets[key + 1]] }
+
+    mutating func sortMembers(by less: (Int, Int) -> Bool) {
+        for key in 0..<(offsets.count - 1) where offsets[key + 1] - offsets[key] > 1 {
+            items[offsets[key]..<offsets[key + 1]].sort(by: less)
+        }
+    }
+}
+
+/// Lets `concurrentPerform` workers write disjoint slots of one buffer.
+struct SendableBuffer<T>: @unchecked Sendable { let buffer: UnsafeMutableBufferPointer<T> }

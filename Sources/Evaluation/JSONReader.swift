@@ -1,0 +1,230 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A pull parser over one JSON document, reading values straight into the caller's structures.
+/// COCO results files hold millions of numbers; building a generic tree first would double the
+/// memory and the time. Errors name the byte position so callers can add file and entry.
+final class JSONReader {
+    /// What went wrong at the current value (wrong type, bad literal); callers prefix the entry path.
+    struct Mismatch: Error { let message: String }
+    /// The document itself is broken (truncated, stray characters).
+    struct SyntaxError: Error { let message: String; let offset: Int }
+
+    private let storage: UnsafeMutablePointer<UInt8>
+    private let count: Int
+    private(set) var position = 0
+
+    /// Copies the bytes and appends a NUL sentinel, so every peek past the end reads 0 and `strtod` stops.
+    init(bytes: UnsafeRawBufferPointer) {
+        count = bytes.count
+        storage = .allocate(capacity: count + 1)
+        if count > 0 { storage.initialize(from: bytes.bindMemory(to: UInt8.self).baseAddress!, count: count) }
+        storage[count] = 0
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Line and column (1-based) of a byte offset, for messages only.
+    func lineAndColumn(of offset: Int) -> (line: Int, column: Int) {
+        var line = 1, lineStart = 0
+        for i in 0..<min(offset, count) where storage[i] == 10 { line += 1; lineStart = i + 1 }
+        return (line, offset - lineStart + 1)
+    }
+
+    // MARK: tokens
+
+    @inline(__always) private func skipWhitespace() {
+        while true {
+            let c = storage[position]
+            if c == 32 || c == 10 || c == 13 || c == 9 { position += 1 } else { return }
+        }
+    }
+
+    /// The next significant byte, 0 at the end of input.
+    @inline(__always) func peek() -> UInt8 {
+        skipWhitespace()
+        return storage[position]
+    }
+
+    var atEnd: Bool { peek() == 0 && position >= count }
+
+    private func syntaxError(_ expected: String) -> SyntaxError {
+        if position >= count { return SyntaxError(message: "truncated JSON (expected \(expected))", offset: position) }
+        let found = storage[position]
+        let shown = found >= 32 && found < 127 ? "'\(Character(Unicode.Scalar(found)))'" : "byte \(found)"
+        return SyntaxError(message: "invalid JSON: expected \(expected), found \(shown)", offset: position)
+    }
+
+    @inline(__always) private func consume(_ byte: UInt8, _ what: String) throws {
+        if peek() != byte { throw syntaxError(what) }
+        position += 1
+    }
+
+    /// Kind of the next value, for messages like "expected a number, got a string".
+    func describeNext() -> String {
+        switch peek() {
+        case UInt8(ascii: "\""): return "a string"
+        case UInt8(ascii: "["): return "an array"
+        case UInt8(ascii: "{"): return "an object"
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): return "a boolean"
+        case UInt8(ascii: "n"): return "null"
+        case 0: return "the end of the file"
+        default: return "a number"
+        }
+    }
+
+    // MARK: containers
+
+    /// Calls `element` once per array item with its index; the callback must consume the item.
+    func readArray(_ element: (Int) throws -> Void) throws {
+        try consume(UInt8(ascii: "["), "'['")
+        if peek() == UInt8(ascii: "]") { position += 1; return }
+        var index = 0
+        while true {
+            try element(index)
+            index += 1
+            let c = peek()
+            if c == UInt8(ascii: ",") { position += 1; continue }
+            if c == UInt8(ascii: "]") { position += 1; return }
+            throw syntaxError("',' or ']'")
+        }
+    }
+
+    /// Calls `member` once per key; the callback must consume the value (or call `skipValue`).
+    func readObject(_ member: (String) throws -> Void) throws {
+        try consume(UInt8(ascii: "{"), "'{'")
+        if peek() == UInt8(ascii: "}") { position += 1; return }
+        while true {
+            if peek() != UInt8(ascii: "\"") { throw syntaxError("a key") }
+            let key = try readStringToken()
+            try consume(UInt8(ascii: ":"), "':'")
+            try member(key)
+            let c = peek()
+            if c == UInt8(ascii: ",") { position += 1; continue }
+            if c == UInt8(ascii: "}") { position += 1; return }
+            throw syntaxError("',' or '}'")
+        }
+    }
+
+    // MARK: scalars
+
+    func readString() throws -> String {
+        if peek() != UInt8(ascii: "\"") { throw Mismatch(message: "expected a string, got \(describeNext())") }
+        return try readStringToken()
+    }
+
+    private func readStringToken() throws -> String {
+        position += 1  // opening quote
+        let start = position
+        var hasEscape = false
+        while true {
+            let c = storage[position]
+            if c == UInt8(ascii: "\"") { break }
+            if c == 0 && position >= count { throw syntaxError("'\"'") }
+            if c == UInt8(ascii: "\\") { hasEscape = true; position += 1; if position >= count { throw syntaxError("'\"'") } }
+            position += 1
+        }
+        let raw = UnsafeBufferPointer(start: storage + start, count: position - start)
+        position += 1
+        return hasEscape ? Self.unescape(raw) : String(decoding: raw, as: UTF8.self)
+    }
+
+    private static func unescape(_ raw: UnsafeBufferPointer<UInt8>) -> String {
+        var out = [UInt8](); out.reserveCapacity(raw.count)
+        var i = 0
+        while i < raw.count {
+            var c = raw[i]
+            if c == UInt8(ascii: "\\"), i + 1 < raw.count {
+                i += 1; c = raw[i]
+                switch c {
+                case UInt8(ascii: "n"): out.append(10)
+                case UInt8(ascii: "t"): out.append(9)
+                case UInt8(ascii: "r"): out.append(13)
+                case UInt8(ascii: "b"): out.append(8)
+                case UInt8(ascii: "f"): out.append(12)
+                case UInt8(ascii: "u") where i + 4 < raw.count:
+                    let hex = String(decoding: UnsafeBufferPointer(rebasing: raw[(i + 1)...(i + 4)]), as: UTF8.self)
+                    let scalar = UInt32(hex, radix: 16).flatMap(Unicode.Scalar.init) ?? "?"
+                    out.append(contentsOf: Array(String(Character(scalar)).utf8))
+                    i += 4
+                default: out.append(c)  // \" \\ \/
+                }
+            } else {
+                out.append(c)
+            }
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// A JSON number as a correctly rounded Double (C `strtod`, the same rounding as Python's `float`).
+    @inline(__always) func readNumber() throws -> Double {
+        let c = peek()
+        guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+            if c == UInt8(ascii: "N") || c == UInt8(ascii: "I") {  // Python writes NaN / Infinity
+                throw Mismatch(message: "expected a number, got \(literalPreview())")
+            }
+            throw Mismatch(message: "expected a number, got \(describeNext())")
+        }
+        let start = storage + position
+        var end: UnsafeMutablePointer<CChar>? = nil
+        let value = start.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &end) }
+        let consumed = end.map { UnsafeMutableRawPointer($0) - UnsafeMutableRawPointer(start) } ?? 0
+        if consumed == 0 { throw syntaxError("a number") }
+        position += consumed
+        if !value.isFinite { throw Mismatch(message: "expected a finite number, got \(value)") }
+        return value
+    }
+
+    /// An integer-valued number (ids); 3.0 is accepted, 3.5 is not.
+    func readInteger() throws -> Int {
+        let value = try readNumber()
+        guard value == value.rounded(), abs(value) < 9.0e15 else {
+            throw Mismatch(message: "expected an integer, got \(value)")
+        }
+        return Int(value)
+    }
+
+    /// true/false, or 0/1 (COCO writes `iscrowd` as a number).
+    func readBoolean() throws -> Bool {
+        let c = peek()
+        if c == UInt8(ascii: "t") { try literal("true"); return true }
+        if c == UInt8(ascii: "f") { try literal("false"); return false }
+        return try readNumber() != 0
+    }
+
+    func readNullIfPresent() throws -> Bool {
+        if peek() == UInt8(ascii: "n") { try literal("null"); return true }
+        return false
+    }
+
+    private func literal(_ word: StaticString) throws {
+        let n = word.utf8CodeUnitCount
+        for i in 0..<n where storage[position + i] != word.utf8Start[i] { throw syntaxError("'\(word)'") }
+        position += n
+    }
+
+    private func literalPreview() -> String {
+        var end = position
+        while end < count, end - position < 12, storage[end] != UInt8(ascii: ","), storage[end] != UInt8(ascii: "}") { end += 1 }
+        return String(decoding: UnsafeBufferPointer(start: storage + position, count: end - position), as: UTF8.self)
+    }
+
+    /// Skips one value of any type (unknown keys such as `info`, `licenses`).
+    func skipValue() throws {
+        switch peek() {
+        case UInt8(ascii: "{"): try readObject { _ in try skipValue() }
+        case UInt8(ascii: "["): try readArray { _ in try skipValue() }
+        case UInt8(ascii: "\""): _ = try readStringToken()
+        case UInt8(ascii: "t"): try literal("true")
+        case UInt8(ascii: "f"): try literal("false")
+        case UInt8(ascii: "n"): try literal("null")
+        case UInt8(ascii: "N"): try literal("NaN")
+        case UInt8(ascii: "I"): try literal("Infinity")
+        default: _ = try readNumber()
+        }
+    }
+}
