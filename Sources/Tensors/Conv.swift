@@ -65,14 +65,19 @@ struct Convolution {
         precondition(oh > 0 && ow > 0, "conv2d output would be empty for input \(input) and kernel \(window.kernel)")
     }
 
-    /// Images per GEMM: enough columns to keep BLAS efficient, few enough to bound the column buffer.
+    /// Images per GEMM: enough work per call to keep BLAS's threads busy (small-K layers such as an RGB
+    /// stem need several images), few enough to bound the column buffer.
     var imagesPerChunk: Int {
         if isPointwise { return 1 }
         let columns = oh * ow, rows = cg * kk
-        let wanted = max(1, (2048 + columns - 1) / columns)
-        let byMemory = max(1, (16 << 20) / max(1, rows * columns))
+        let flopsPerImage = 2 * og * rows * columns
+        let wanted = max((Self.flopsPerGEMM + flopsPerImage - 1) / flopsPerImage, (Self.columnsPerGEMM + columns - 1) / columns)
+        let byMemory = max(1, Self.columnBytes / max(1, rows * columns * 4))
         return min(n, wanted, byMemory)
     }
+    static let flopsPerGEMM = 64_000_000
+    static let columnsPerGEMM = 2048
+    static let columnBytes = 32 << 20
 
     func forward(_ x: Tensor, _ weight: Tensor) -> Tensor {
         let y = Tensor.empty([n, outChannels, oh, ow])

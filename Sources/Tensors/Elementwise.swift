@@ -89,7 +89,7 @@ extension Tensor {
     public func map(_ f: (Float) -> Float) -> Tensor {
         let out = Tensor.empty(shape)
         let x = data, y = out.data
-        for i in 0..<count { y[i] = f(x[i]) }
+        parallelFor(count, minimumPerChunk: 1 << 16) { range in for i in range { y[i] = f(x[i]) } }
         return out
     }
 
@@ -99,7 +99,7 @@ extension Tensor {
         if a.shape == b.shape {
             let out = Tensor.empty(a.shape)
             let x = a.data, y = b.data, z = out.data
-            for i in 0..<a.count { z[i] = f(x[i], y[i]) }
+            parallelFor(a.count, minimumPerChunk: 1 << 16) { range in for i in range { z[i] = f(x[i], y[i]) } }
             return out
         }
         let shape = broadcastShape(a.shape, b.shape)

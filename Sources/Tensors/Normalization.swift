@@ -6,56 +6,64 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                       training: Bool, momentum: Float = 0.1, eps: Float = 1e-5) -> Tensor {
     precondition(x.rank >= 2, "batch_norm input \(x.shape) needs a channel axis")
     let c = x.shape[1], plane = x.shape[2...].reduce(1, *), n = x.shape[0], m = n * plane
-    var mean = [Float](repeating: 0, count: c), invStd = [Float](repeating: 0, count: c)
-    if training {
-        precondition(m > 1, "batch_norm in training needs more than one value per channel, got input \(x.shape)")
-        for ch in 0..<c {
-            var s = 0.0, ss = 0.0
-            for i in 0..<n { let p = x.data + (i * c + ch) * plane; for j in 0..<plane { s += Double(p[j]) } }
-            let mu = s / Double(m)
-            for i in 0..<n { let p = x.data + (i * c + ch) * plane; for j in 0..<plane { let d = Double(p[j]) - mu; ss += d * d } }
-            mean[ch] = Float(mu)
-            invStd[ch] = Float(1 / (ss / Double(m) + Double(eps)).squareRoot())
-            if let runningMean, let runningVar {
-                runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * Float(mu)
-                runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(ss / Double(m - 1))
-            }
-        }
-    } else {
-        precondition(runningMean != nil && runningVar != nil, "batch_norm in eval mode needs running statistics")
-        for ch in 0..<c { mean[ch] = runningMean!.data[ch]; invStd[ch] = 1 / (runningVar!.data[ch] + eps).squareRoot() }
-    }
+    precondition(!training || m > 1, "batch_norm in training needs more than one value per channel, got input \(x.shape)")
+    precondition(training || (runningMean != nil && runningVar != nil), "batch_norm in eval mode needs running statistics")
+    let mean = Tensor.empty([c]), invStd = Tensor.empty([c])
     let xhat = Tensor.empty(x.shape), y = Tensor.empty(x.shape)
-    for i in 0..<n {
-        for ch in 0..<c {
-            let off = (i * c + ch) * plane, mu = mean[ch], s = invStd[ch]
-            let gamma = weight?.data[ch] ?? 1, beta = bias?.data[ch] ?? 0
-            for j in 0..<plane { let v = (x.data[off + j] - mu) * s; xhat.data[off + j] = v; y.data[off + j] = v * gamma + beta }
+    /// Calls body(pointer) for each of the channel's n planes.
+    func planes(_ t: Tensor, _ ch: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
+        for i in 0..<n { body(t.data + (i * c + ch) * plane) }
+    }
+    // Channels are independent: one parallel job per channel, statistics in Double.
+    parallelFor(c) { channels in
+        for ch in channels {
+            if training {
+                var s = 0.0, ss = 0.0
+                planes(x, ch) { p in for j in 0..<plane { s += Double(p[j]) } }
+                let mu = s / Double(m)
+                planes(x, ch) { p in for j in 0..<plane { let d = Double(p[j]) - mu; ss += d * d } }
+                mean.data[ch] = Float(mu)
+                invStd.data[ch] = Float(1 / (ss / Double(m) + Double(eps)).squareRoot())
+                if let runningMean, let runningVar {
+                    runningMean.data[ch] = (1 - momentum) * runningMean.data[ch] + momentum * Float(mu)
+                    runningVar.data[ch] = (1 - momentum) * runningVar.data[ch] + momentum * Float(ss / Double(m - 1))
+                }
+            } else {
+                mean.data[ch] = runningMean!.data[ch]
+                invStd.data[ch] = 1 / (runningVar!.data[ch] + eps).squareRoot()
+            }
+            let mu = mean.data[ch], s = invStd.data[ch], gamma = weight?.data[ch] ?? 1, beta = bias?.data[ch] ?? 0
+            for i in 0..<n {
+                let off = (i * c + ch) * plane
+                for j in 0..<plane {
+                    let v = (x.data[off + j] - mu) * s
+                    xhat.data[off + j] = v
+                    y.data[off + j] = v * gamma + beta
+                }
+            }
         }
     }
     let inputs = [x] + [weight, bias].compactMap { $0 }
     return Tensor.result(y, inputs) { g in
-        let dx = Tensor.empty(x.shape)
-        var dgamma = [Float](repeating: 0, count: c), dbeta = [Float](repeating: 0, count: c)
-        for ch in 0..<c {
-            var sg = 0.0, sgx = 0.0
-            for i in 0..<n {
-                let off = (i * c + ch) * plane
-                for j in 0..<plane { sg += Double(g.data[off + j]); sgx += Double(g.data[off + j] * xhat.data[off + j]) }
-            }
-            dgamma[ch] = Float(sgx); dbeta[ch] = Float(sg)
-            let gamma = weight?.data[ch] ?? 1, s = invStd[ch]
-            // Training: dx = γ·s·(g − mean(g) − x̂·mean(g·x̂)); eval: statistics are constants.
-            let mg = training ? Float(sg / Double(m)) : 0, mgx = training ? Float(sgx / Double(m)) : 0
-            for i in 0..<n {
-                let off = (i * c + ch) * plane
-                for j in 0..<plane { dx.data[off + j] = gamma * s * (g.data[off + j] - mg - xhat.data[off + j] * mgx) }
+        let dx = Tensor.empty(x.shape), dgamma = Tensor.empty([c]), dbeta = Tensor.empty([c])
+        parallelFor(c) { channels in
+            for ch in channels {
+                var sg = 0.0, sgx = 0.0
+                for i in 0..<n {
+                    let off = (i * c + ch) * plane
+                    for j in 0..<plane { sg += Double(g.data[off + j]); sgx += Double(g.data[off + j] * xhat.data[off + j]) }
+                }
+                dgamma.data[ch] = Float(sgx); dbeta.data[ch] = Float(sg)
+                let scale = (weight?.data[ch] ?? 1) * invStd.data[ch]
+                // Training: dx = γ·s·(g − mean(g) − x̂·mean(g·x̂)); in eval the statistics are constants.
+                let mg = training ? Float(sg / Double(m)) : 0, mgx = training ? Float(sgx / Double(m)) : 0
+                for i in 0..<n {
+                    let off = (i * c + ch) * plane
+                    for j in 0..<plane { dx.data[off + j] = scale * (g.data[off + j] - mg - xhat.data[off + j] * mgx) }
+                }
             }
         }
-        var grads: [Tensor?] = [dx]
-        if weight != nil { grads.append(Tensor(shape: [c], dgamma)) }
-        if bias != nil { grads.append(Tensor(shape: [c], dbeta)) }
-        return grads
+        return [dx] + (weight == nil ? [] : [dgamma]) + (bias == nil ? [] : [dbeta])
     }
 }
 
