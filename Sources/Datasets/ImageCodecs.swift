@@ -19,14 +19,16 @@ public enum ImageCodecs {
 
     /// Reads and decodes the image at `path`; any failure throws an `ImageCodecError` naming `path`.
     public static func read(path: String, limits: ImageLimits = .default) throws(ImageCodecError) -> Image {
-        let data: Data
+        try decode(try contents(of: path), file: path, limits: limits)
+    }
+
+    static func contents(of path: String) throws(ImageCodecError) -> Data {
         do {
-            data = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ImageCodecError(file: path, problem: exists ? "cannot read the file" : "no such file")
         }
-        return try decode(data, file: path, limits: limits)
     }
 
     /// Decodes PNG or JPEG bytes; `file` names the source in error messages.

@@ -5,7 +5,9 @@ import CPNG
 enum PNGDecoder {
     static let signature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
 
-    static func decode(_ bytes: UnsafeRawBufferPointer, file: String, limits: ImageLimits) throws(ImageCodecError) -> Image {
+    /// `asIndices` keeps palette indices and low-depth gray values unscaled (for class-index masks).
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String, limits: ImageLimits,
+                       asIndices: Bool = false) throws(ImageCodecError) -> Image {
         // Heap-allocated because libpng keeps pointers to it (error and I/O callbacks) for its whole life.
         let decoder = UnsafeMutablePointer<fovea_png_decoder>.allocate(capacity: 1)
         decoder.initialize(to: fovea_png_decoder())
@@ -21,7 +23,7 @@ enum PNGDecoder {
         let width = Int(png_get_image_width(png, info)), height = Int(png_get_image_height(png, info))
         try limits.check(width: width, height: height, file: file)
 
-        guard fovea_png_configure(decoder) == 0 else { throw failure(decoder, file) }
+        guard fovea_png_configure(decoder, asIndices ? 1 : 0) == 0 else { throw failure(decoder, file) }
         let channels = Int(png_get_channels(png, info)), bitDepth = Int(png_get_bit_depth(png, info))
         let rowBytes = Int(png_get_rowbytes(png, info))
         guard let layout = ChannelLayout(rawValue: channels), bitDepth == 8 || bitDepth == 16,

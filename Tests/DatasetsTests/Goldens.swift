@@ -14,6 +14,7 @@ enum Goldens {
         let bitDepth: Int?
         let sha256: String?
         let pixels: [Probe]?
+        let indicesSha256: String?
         let error: Bool?
         let pixelLimit: Bool?
     }

@@ -14,14 +14,13 @@ import Testing
     }
 
     @Test func writesAFileAtomically() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-png-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let path = folder.appendingPathComponent("mask.png").path
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let path = (folder.path as NSString).appendingPathComponent("mask.png")
         let mask = Image(width: 3, height: 2, layout: .gray, pixels: [0, 1, 2, 255, 7, 0])
         try ImageCodecs.writePNG(mask, to: path)
         #expect(try ImageCodecs.read(path: path) == mask)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["mask.png"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["mask.png"], "no temporary file left behind")
     }
 
     @Test func refusesSixteenBitAndEmptyImages() {

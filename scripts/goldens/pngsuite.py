@@ -8,7 +8,8 @@
    named as in the full PngSuite, plus a few corruptions of our own and a decompression bomb.
 3. Writes fixtures/jpeg/*.jpg with Pillow (libjpeg-turbo) and corrupt copies.
 4. Writes expected.json in both folders: per image the decoded size, layout, bit depth, a SHA-256 of the samples
-   and a few sample pixels as [x, y, [channel values]], as Fovea's decoder must produce them (layout rules below).
+   and a few sample pixels as [x, y, [channel values]], as Fovea's decoder must produce them (layout rules below);
+   for palette and gray PNGs of 8 bits or fewer also `indicesSha256`, the raw indices a mask read must return.
 
 Decoded layout (what `ImageCodecs.decode` returns): samples row-major, channels interleaved; gray below 8 bits
 scaled to 8 (libpng's expansion, 2-bit 1 -> 85); palettes expanded to RGB; a tRNS chunk becomes an alpha channel
@@ -176,6 +177,18 @@ def write_expected(path, expected):
     path.write_text("{\n" + ",\n".join(lines) + "\n}\n")
 
 
+def expected_indices(path):
+    """What a class-index mask read keeps: palette indices and gray values of 8 bits or fewer, unscaled."""
+    depth, color, _, _ = ihdr_and_trns(path.read_bytes())
+    image = Image.open(path)
+    if color == 3:
+        assert image.mode == "P", path
+        return np.array(image).astype(np.uint8)
+    if color == 0 and depth <= 8:
+        return (np.array(image.convert("L")) // (255 // (2 ** depth - 1))).astype(np.uint8)
+    return None
+
+
 def record(samples, layout):
     if samples.ndim == 2:
         samples = samples[..., None]
@@ -230,6 +243,9 @@ def main():
             expected[name] = {"error": True, "pixelLimit": True}
         else:
             expected[name] = record(*expected_png(path))
+            indices = expected_indices(path)
+            if indices is not None:
+                expected[name]["indicesSha256"] = hashlib.sha256(indices.tobytes()).hexdigest()
     write_expected(PNG_OUT / "expected.json", expected)
 
     if JPEG_OUT.exists():

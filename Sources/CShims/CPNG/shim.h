@@ -51,15 +51,23 @@ static inline int fovea_png_read_header(fovea_png_decoder *decoder) {
 }
 
 /* Asks libpng for samples of 8 or 16 bits that keep the file's precision: low-depth gray is scaled to 8 bits,
-   palettes become RGB, and a tRNS chunk becomes an alpha channel. Gamma and background are left alone. */
-static inline int fovea_png_configure(fovea_png_decoder *decoder) {
+   palettes become RGB, and a tRNS chunk becomes an alpha channel. Gamma and background are left alone.
+   With `as_indices` (class-index masks), palette indices and low-depth gray values are kept as they are, one
+   byte each, unscaled and without alpha. */
+static inline int fovea_png_configure(fovea_png_decoder *decoder, int as_indices) {
     if (setjmp(png_jmpbuf(decoder->png))) return 1;
     png_structp png = decoder->png;
     png_infop info = decoder->info;
     int colorType = png_get_color_type(png, info);
-    if (colorType == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
-    if (colorType == PNG_COLOR_TYPE_GRAY && png_get_bit_depth(png, info) < 8) png_set_expand_gray_1_2_4_to_8(png);
-    if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    int lowDepth = png_get_bit_depth(png, info) < 8;
+    int indexed = colorType == PNG_COLOR_TYPE_PALETTE || (colorType == PNG_COLOR_TYPE_GRAY && lowDepth);
+    if (as_indices && indexed) {
+        png_set_packing(png);
+    } else {
+        if (colorType == PNG_COLOR_TYPE_PALETTE) png_set_palette_to_rgb(png);
+        if (colorType == PNG_COLOR_TYPE_GRAY && lowDepth) png_set_expand_gray_1_2_4_to_8(png);
+        if (png_get_valid(png, info, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+    }
     png_set_interlace_handling(png);
     png_read_update_info(png, info);
     return 0;
