@@ -21,14 +21,16 @@ let package = Package(
                        providers: [.apt(["libcairo2-dev"])]),
 
         .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
+        .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),

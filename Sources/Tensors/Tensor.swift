@@ -43,7 +43,7 @@ public final class Tensor {
     public convenience init(scalar: Float) { self.init(shape: [], [scalar]) }
 
     /// An uninitialised tensor that an op fills completely.
-    static func empty(_ shape: [Int]) -> Tensor {
+    public static func empty(_ shape: [Int]) -> Tensor {
         Tensor(shape: shape, storage: Storage(uninitializedCount: elementCount(shape)))
     }
 

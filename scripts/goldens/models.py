@@ -1,0 +1,89 @@
+"""Writes model parity goldens into fixtures/models/ from torchvision and safetensors.
+
+Run by hand (never in CI) in a venv with torch, torchvision, safetensors:  python scripts/goldens/models.py
+
+Weights are not committed: every state-dict entry is filled from a formula that Tests/NNTests computes too
+(see `formula` below: FNV-1a of the name seeds SplitMix64), with non-trivial BatchNorm running statistics.
+Committed: one input batch and the (float64) logits of each architecture in eval mode, a shapes_cnn state dict written
+by `safetensors.torch.save_file`, and a small file with every dtype Fovea reads.
+"""
+import json, pathlib
+import numpy as np
+import torch, torchvision
+from safetensors.torch import save_file
+
+OUT = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "models"
+M64 = (1 << 64) - 1
+
+def fnv1a(name):
+    h = 0xCBF29CE484222325
+    for b in name.encode():
+        h = ((h ^ b) * 0x100000001B3) & M64
+    return h
+
+def uniform(name, n):
+    """u_i in [0, 1): SplitMix64(fnv1a(name) + i) >> 40, times 2^-24 (exact in float32 and float64)."""
+    with np.errstate(over="ignore"):
+        z = np.uint64(fnv1a(name)) + np.arange(n, dtype=np.uint64) + np.uint64(0x9E3779B97F4A7C15)
+        z = (z ^ (z >> np.uint64(30))) * np.uint64(0xBF58476D1CE4E5B9)
+        z = (z ^ (z >> np.uint64(27))) * np.uint64(0x94D049BB133111EB)
+        z = z ^ (z >> np.uint64(31))
+    return (z >> np.uint64(40)).astype(np.float64) * 2.0 ** -24
+
+def formula(name, shape):
+    n = int(np.prod(shape)) if len(shape) else 1
+    u = uniform(name, n)
+    if name.endswith("running_var"): v = 0.5 + u
+    elif name.endswith("running_mean"): v = 0.2 * (u - 0.5)
+    elif name.endswith("layer_scale"): v = 0.1 + 0.4 * u
+    elif name.endswith("bias"): v = 0.2 * (u - 0.5)
+    elif len(shape) == 1: v = 0.8 + 0.4 * u
+    else: v = (2 * u - 1) * np.sqrt(3.0 / (n // shape[0]))
+    return torch.from_numpy(v.astype(np.float32).reshape(shape))
+
+def fill(model):
+    sd = model.state_dict()
+    for name, t in sd.items():
+        if not name.endswith("num_batches_tracked"):
+            t.copy_(formula(name, list(t.shape)))
+    return model.eval()
+
+def shapes_cnn(num_classes=6):
+    nn = torch.nn
+    def block(cin, cout):
+        return nn.Sequential(nn.Conv2d(cin, cout, 3, padding=1, bias=False), nn.BatchNorm2d(cout), nn.ReLU())
+    return nn.Sequential(block(3, 32), block(32, 32), nn.MaxPool2d(2), block(32, 64), block(64, 64), nn.MaxPool2d(2),
+                         block(64, 128), block(128, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, num_classes))
+
+def enc(x):
+    x = x.detach().float().contiguous()
+    return {"shape": list(x.shape), "data": [float("%.9g" % v) for v in x.reshape(-1).tolist()]}
+
+torch.manual_seed(0)
+x = torch.randn(2, 3, 64, 64)
+golden = {"generator": "scripts/goldens/models.py", "torch": torch.__version__, "torchvision": torchvision.__version__,
+          "input": enc(x), "logits": {}, "weight_probe": {}}
+models = {"shapes_cnn": shapes_cnn(), "resnet18": torchvision.models.resnet18(), "resnet50": torchvision.models.resnet50(),
+          "convnext_tiny": torchvision.models.convnext_tiny()}
+for arch, model in models.items():
+    fill(model)
+    # The reference is torchvision's architecture evaluated in float64: float32 PyTorch itself differs from it
+    # by ~1e-4 of the largest logit on ResNet-50, so a float32 golden could not tell a bug from rounding.
+    with torch.no_grad():
+        golden["logits"][arch] = enc(model.double()(x.double()))
+        model.float()
+    print(arch, "params", sum(p.numel() for p in model.state_dict().values()))
+# A few formula values, so a mismatch in the formula itself is reported as such.
+for name, shape in [("layer1.0.conv1.weight", [64, 64, 3, 3]), ("bn1.running_var", [64]), ("fc.bias", [1000])]:
+    golden["weight_probe"][name] = enc(formula(name, shape).reshape(-1)[:8])
+(OUT / "logits.json").write_text(json.dumps(golden))
+
+# A state dict exactly as PyTorch users write it (F32 weights, I64 num_batches_tracked).
+save_file(models["shapes_cnn"].state_dict(), str(OUT / "shapes_cnn.safetensors"))
+
+# One tensor per dtype Fovea reads, with the float32 values it must produce.
+values = torch.tensor([0.0, 1.0, -2.5, 3.140625, 65504.0, 1e-4, -0.333251953125, 7.0])
+dtypes = {"f32": values.float(), "f16": values.half(), "bf16": values.bfloat16(), "i64": torch.tensor([0, 1, -2, 3, 1 << 40, -7, 9, 10])}
+save_file({k: v.reshape(2, 4) for k, v in dtypes.items()}, str(OUT / "dtypes.safetensors"), metadata={"format": "pt"})
+(OUT / "dtypes.json").write_text(json.dumps({k: enc(v.float().reshape(2, 4)) for k, v in dtypes.items()}))
+for f in sorted(OUT.iterdir()): print(f.name, f.stat().st_size)
