@@ -53,3 +53,39 @@ public func avgPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
 
 /// adaptive_avg_pool2d to 1×1: the mean over each channel plane, shape [N, C, 1, 1].
 public func globalAvgPool2d(_ x: Tensor) -> Tensor { x.mean(axes: [2, 3], keepDims: true) }
+
+/// adaptive_avg_pool2d to (height, width): window i covers [⌊i·H/h⌋, ⌈(i+1)·H/h⌉), as PyTorch. Equal to
+/// `interpolate(mode="area")`, the right way to shrink an image.
+public func adaptiveAvgPool2d(_ x: Tensor, size: (Int, Int)) -> Tensor {
+    precondition(x.rank == 4, "adaptive_avg_pool2d input must be NCHW, got \(x.shape)")
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3]), (oh, ow) = size
+    func windows(_ input: Int, _ output: Int) -> [Range<Int>] {
+        (0..<output).map { i in (i * input / output)..<(((i + 1) * input + output - 1) / output) }
+    }
+    let rows = windows(h, oh), cols = windows(w, ow)
+    let y = Tensor.empty([n, c, oh, ow])
+    parallelFor(n * c, minimumPerChunk: 4) { range in
+        for p in range {
+            let src = x.data + p * h * w
+            for (i, r) in rows.enumerated() {
+                for (j, q) in cols.enumerated() {
+                    var s: Float = 0
+                    for a in r { for b in q { s += src[a * w + b] } }
+                    y.data[(p * oh + i) * ow + j] = s / Float(r.count * q.count)
+                }
+            }
+        }
+    }
+    return Tensor.result(y, [x]) { g in
+        let dx = Tensor(zeros: x.shape)
+        for p in 0..<(n * c) {
+            for (i, r) in rows.enumerated() {
+                for (j, q) in cols.enumerated() {
+                    let v = g.data[(p * oh + i) * ow + j] / Float(r.count * q.count)
+                    for a in r { for b in q { dx.data[p * h * w + a * w + b] += v } }
+                }
+            }
+        }
+        return [dx]
+    }
+}

@@ -14,3 +14,14 @@ public enum Architecture: String, CaseIterable, Sendable {
         }
     }
 }
+
+extension Architecture {
+    /// The state-dict key of the classifier's weight, whose first axis is the number of classes.
+    public var classifierKey: String {
+        switch self {
+        case .shapes_cnn: "10.weight"
+        case .resnet18, .resnet34, .resnet50: "fc.weight"
+        case .convnext_tiny, .convnext_nano: "classifier.2.weight"
+        }
+    }
+}

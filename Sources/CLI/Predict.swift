@@ -1,0 +1,143 @@
+import ArgumentParser
+import Datasets
+import Foundation
+import NN
+import Tensors
+
+/// `fovea predict`: a classifier's predictions for an exact input array (`--input X.npy`, already normalised:
+/// the parity path) or for image files (`--image`, with the model's preprocessing).
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a model on inputs and print or save its predictions.")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Float32 NCHW array, already normalised (exact path).")
+    var input: String?
+
+    @Option(parsing: .upToNextOption, help: "PNG or JPEG files (the model's preprocessing is applied).")
+    var image: [String] = []
+
+    @OptionGroup var preprocessing: PreprocessingOptions
+
+    @Option(help: "Write the logits [N, classes] as float32 .npy here.")
+    var logits: String?
+
+    @Option(help: "Write the predictions as JSON here.")
+    var json: String?
+
+    @Option(help: "Classes listed per prediction.")
+    var top = 5
+
+    func validate() throws {
+        guard (input == nil) != image.isEmpty else { throw ValidationError("give exactly one of --input X.npy or --image IMG …") }
+        guard top > 0 else { throw ValidationError("--top must be positive") }
+    }
+
+    func run() throws {
+        let (net, arch) = try model.load()
+        let x = try input.map(readArray) ?? preprocessing.batch(image, for: arch)
+        let names = input.map { path in (0..<x.shape[0]).map { "\(path)[\($0)]" } } ?? image
+        let out = withoutGrad { net(x) }
+        let probabilities = out.softmax(axis: 1)
+        let classes = out.shape[1]
+        var rows: [[String: Any]] = []
+        for i in 0..<out.shape[0] {
+            let p = (0..<classes).map { k in probabilities[flat: i * classes + k] }
+            let ranked = p.indices.sorted { p[$0] > p[$1] }.prefix(top)
+            rows.append(["source": names[i], "class": ranked.first!, "score": Double(p[ranked.first!]),
+                         "top": ranked.map { ["class": $0, "score": Double(p[$0])] }])
+            if json == nil && logits == nil { print("\(names[i])\tclass \(ranked.first!)\tscore \(String(format: "%.4f", p[ranked.first!]))") }
+        }
+        if let logits { try writeOutput(NPY.encode(out), to: logits) }
+        if let json {
+            let doc: [String: Any] = ["model": arch.rawValue, "weights": model.weights, "predictions": rows]
+            try writeOutput(JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: json)
+        }
+    }
+
+    private func readArray(_ path: String) throws -> Tensor {
+        let x: Tensor
+        do { x = try NPY.read(URL(fileURLWithPath: path)) } catch let e as NPY.Failure { throw InputError(e.description) }
+        guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(path): shape \(x.shape) is not [N, 3, H, W]") }
+        guard x.scalars.allSatisfy(\.isFinite) else { throw InputError("\(path): contains NaN or infinite values") }
+        return x
+    }
+}
+
+/// `--model ARCH --weights W.safetensors`, shared by the commands that run a model.
+struct ModelOptions: ParsableArguments {
+    @Option(help: "Architecture: \(Architecture.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var model: Architecture
+
+    @Option(help: "Weights as safetensors with PyTorch (torchvision) names.")
+    var weights: String
+
+    /// The model in eval mode, its classifier sized by the weights file.
+    func load() throws -> (Module, Architecture) {
+        do {
+            let file = try Safetensors.read(URL(fileURLWithPath: weights))
+            guard let head = file.tensors[model.classifierKey]?.tensor else {
+                throw InputError("\(weights): missing key '\(model.classifierKey)' (is this a \(model.rawValue)?)")
+            }
+            let net = model.make(classes: head.shape[0])
+            try net.load(file.tensors.mapValues(\.tensor), source: weights)
+            net.eval()
+            return (net, model)
+        } catch let e as Safetensors.Failure {
+            throw InputError(e.description)
+        }
+    }
+}
+
+/// How image files become a model's input.
+struct PreprocessingOptions: ParsableArguments {
+    @Option(help: "Resize policy: stretch, letterbox or center-crop (default: the model's).")
+    var resize: Preprocessing.Resize?
+
+    @Option(help: "Input size (default: the model's).")
+    var size: Int?
+
+    @Option(help: "Per-channel mean as r,g,b in [0, 1] (default: ImageNet's).")
+    var mean: String?
+
+    @Option(help: "Per-channel standard deviation as r,g,b (default: ImageNet's).")
+    var std: String?
+
+    func settings(for arch: Architecture) throws -> Preprocessing {
+        var p = arch.preprocessing
+        if let resize { p.resize = resize }
+        if let size { guard size > 0 else { throw ValidationError("--size must be positive") }; p.size = size }
+        if let mean { p.mean = try Self.triple(mean, "--mean") }
+        if let std {
+            p.std = try Self.triple(std, "--std")
+            guard p.std.allSatisfy({ $0 > 0 }) else { throw ValidationError("--std values must be positive") }
+        }
+        return p
+    }
+
+    /// Decodes, converts to RGB and preprocesses every image into one batch.
+    func batch(_ paths: [String], for arch: Architecture) throws -> Tensor {
+        let p = try settings(for: arch)
+        let images = try paths.map { path -> Tensor in
+            let image: Datasets.Image
+            do { image = try ImageCodecs.read(path: path).rgb8() } catch let e as ImageCodecError { throw InputError(e.description) }
+            let hwc = Tensor(shape: [1, image.height, image.width, 3], image.floats())
+            return p.apply(hwc.permuted([0, 3, 1, 2]))
+        }
+        return Tensor.concat(images, axis: 0)
+    }
+
+    static func triple(_ text: String, _ flag: String) throws -> [Float] {
+        let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard values.count == 3 else { throw ValidationError("\(flag) needs three numbers r,g,b, got '\(text)'") }
+        return values
+    }
+}
+
+extension Architecture: ExpressibleByArgument {}
+extension Preprocessing.Resize: ExpressibleByArgument {}
+
+/// Writes a whole file or nothing (temporary name, then rename).
+func writeOutput(_ data: Data, to path: String) throws {
+    do { try AtomicFile.write(data, to: URL(fileURLWithPath: path)) } catch { throw InputError("\(path): cannot write (\(error))") }
+}

@@ -1,0 +1,68 @@
+import Tensors
+
+/// What a model expects of an image: size, resizing policy and normalisation.
+public struct Preprocessing: Sendable {
+    public enum Resize: String, Sendable, CaseIterable {
+        /// Scale both sides to the target (distorts the aspect ratio).
+        case stretch
+        /// Scale to fit inside, pad the rest with the mean colour (keeps the aspect ratio: text, documents).
+        case letterbox
+        /// Scale the short side to size·256/224, then take the centre (torchvision's ImageNet evaluation).
+        case centerCrop = "center-crop"
+    }
+
+    public var size: Int
+    public var resize: Resize
+    public var mean: [Float]
+    public var std: [Float]
+
+    public static let imagenetMean: [Float] = [0.485, 0.456, 0.406]
+    public static let imagenetStd: [Float] = [0.229, 0.224, 0.225]
+
+    public init(size: Int, resize: Resize, mean: [Float] = imagenetMean, std: [Float] = imagenetStd) {
+        self.size = size; self.resize = resize; self.mean = mean; self.std = std
+    }
+
+    /// [1, 3, H, W] RGB in [0, 1] → the model's input. Shrinking averages areas (no aliasing); enlarging is bilinear.
+    public func apply(_ image: Tensor) -> Tensor {
+        precondition(image.rank == 4 && image.shape[1] == 3, "preprocessing expects [1, 3, H, W], got \(image.shape)")
+        let (h, w) = (image.shape[2], image.shape[3])
+        var x: Tensor
+        switch resize {
+        case .stretch:
+            x = Self.resized(image, to: (size, size))
+        case .letterbox:
+            let scale = Float(size) / Float(max(h, w))
+            let (nh, nw) = (max(1, Int((Float(h) * scale).rounded())), max(1, Int((Float(w) * scale).rounded())))
+            let top = (size - nh) / 2, left = (size - nw) / 2
+            // Pad with the mean, which normalises to zero.
+            x = Tensor.concat((0..<3).map { c in
+                Self.resized(image, to: (nh, nw)).sliced(axis: 1, c..<(c + 1))
+                    .padded([(0, 0), (0, 0), (top, size - nh - top), (left, size - nw - left)], value: mean[c])
+            }, axis: 1)
+        case .centerCrop:
+            let short = size * 256 / 224, scale = Float(short) / Float(min(h, w))
+            let (nh, nw) = (max(size, Int((Float(h) * scale).rounded())), max(size, Int((Float(w) * scale).rounded())))
+            let top = (nh - size) / 2, left = (nw - size) / 2
+            x = Self.resized(image, to: (nh, nw)).sliced(axis: 2, top..<(top + size)).sliced(axis: 3, left..<(left + size))
+        }
+        return (x - Tensor(shape: [1, 3, 1, 1], mean)) / Tensor(shape: [1, 3, 1, 1], std)
+    }
+
+    static func resized(_ x: Tensor, to size: (Int, Int)) -> Tensor {
+        let (h, w) = (x.shape[2], x.shape[3])
+        if (h, w) == size { return x }
+        if size.0 <= h && size.1 <= w { return adaptiveAvgPool2d(x, size: size) }
+        return upsampleBilinear(x, size: size, alignCorners: false)
+    }
+}
+
+extension Architecture {
+    /// Each architecture's input convention: ImageNet models at 224 with centre crop, the small CPU models at 64.
+    public var preprocessing: Preprocessing {
+        switch self {
+        case .shapes_cnn, .convnext_nano: Preprocessing(size: 64, resize: .stretch)
+        case .resnet18, .resnet34, .resnet50, .convnext_tiny: Preprocessing(size: 224, resize: .centerCrop)
+        }
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Testing
+
+/// `fovea predict` end to end: the exact .npy path reproduces PyTorch's logits; images run through preprocessing;
+/// bad input is one line and exit 1; bad usage exit 2; nothing is written on failure.
+@Suite struct PredictTests {
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-predict-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+    let weights = repositoryRoot.appendingPathComponent("fixtures/models/shapes_cnn.safetensors").path
+
+    /// The golden input batch of fixtures/models/logits.json as a .npy file, and its shapes_cnn logits.
+    func goldenInput() throws -> (String, [Float]) {
+        let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("fixtures/models/logits.json"))) as! [String: Any]
+        let input = golden["input"] as! [String: Any]
+        let values = (input["data"] as! [NSNumber]).map(\.floatValue)
+        var npy = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 64, 64), }"
+        header += String(repeating: " ", count: 64 - (10 + header.utf8.count + 1) % 64) + "\n"
+        npy.append(contentsOf: [UInt8(header.utf8.count), 0])
+        npy.append(Data(header.utf8))
+        values.withUnsafeBufferPointer { npy.append(Data(buffer: $0)) }
+        let path = dir.appendingPathComponent("x.npy").path
+        try npy.write(to: URL(fileURLWithPath: path))
+        let logits = ((golden["logits"] as! [String: Any])["shapes_cnn"] as! [String: Any])["data"] as! [NSNumber]
+        return (path, logits.map(\.floatValue))
+    }
+
+    @Test func exactInputReproducesPyTorchLogits() throws {
+        let (x, expected) = try goldenInput()
+        let out = dir.appendingPathComponent("logits.npy"), json = dir.appendingPathComponent("p.json")
+        let run = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights, "--input", x,
+                                "--logits", out.path, "--json", json.path])
+        #expect(run.status == 0, "\(run.err)")
+        let data = try Data(contentsOf: out)
+        let logits = data.suffix(2 * 6 * 4).withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+        #expect(data.count == 128 + 48)
+        #expect(zip(logits, expected).allSatisfy { abs($0 - $1) <= 1e-5 * 0.35 })
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: Any]
+        let predictions = doc["predictions"] as! [[String: Any]]
+        #expect(predictions.count == 2)
+        #expect(predictions[0]["class"] as? Int == 4)  // arg-max of the golden logits
+        #expect(predictions[0]["source"] as? String == "\(x)[0]")
+    }
+
+    @Test func imagesArePreprocessedAndPredicted() throws {
+        let png = repositoryRoot.appendingPathComponent("fixtures/pngsuite/basn2c08.png").path
+        let run = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights, "--image", png, png, "--resize", "letterbox"])
+        #expect(run.status == 0, "\(run.err)")
+        let lines = run.out.split(separator: "\n")
+        #expect(lines.count == 2)
+        #expect(lines[0].hasPrefix("\(png)\tclass "))
+    }
+
+    @Test func badInputIsOneLineAndWritesNothing() throws {
+        let (x, _) = try goldenInput()
+        let out = dir.appendingPathComponent("never.npy").path
+        let wrongModel = try runFovea(["predict", "--model", "resnet18", "--weights", weights, "--input", x, "--logits", out])
+        #expect(wrongModel.status == 1)
+        #expect(wrongModel.err == "fovea: \(weights): missing key 'fc.weight' (is this a resnet18?)\n")
+        #expect(!FileManager.default.fileExists(atPath: out))
+
+        let notNPY = dir.appendingPathComponent("bad.npy").path
+        try Data("not numpy".utf8).write(to: URL(fileURLWithPath: notNPY))
+        let bad = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights, "--input", notNPY])
+        #expect(bad.status == 1)
+        #expect(bad.err == "fovea: \(notNPY): not a .npy file (magic bytes missing)\n")
+
+        let usage = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights])
+        #expect(usage.status == 2)
+        let unknown = try runFovea(["predict", "--model", "vgg16", "--weights", weights, "--input", x])
+        #expect(unknown.status == 2)
+    }
+}
+
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
