@@ -15,7 +15,24 @@ import Testing
         #expect(SHA256.hex(Array(message.utf8)) == digest)
     }
 
+    @Test func millionAs() {
+        #expect(SHA256.hex([UInt8](repeating: 0x61, count: 1_000_000))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// Every split point around block edges gives the one-shot digest.
     @Test func streamingEqualsOneShot() {
+        let bytes = (0..<200).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let whole = SHA256.hex(bytes)
+        for split in [0, 1, 55, 56, 63, 64, 65, 127, 128, 199, 200] {
+            var hasher = SHA256()
+            hasher.update(bytes[..<split])
+            hasher.update(bytes[split...])
+            #expect(hasher.finalize() == whole, "split at \(split)")
+        }
+    }
+
+    @Test func streamingEqualsOneShotLong() {
         let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         var hasher = SHA256()
         hasher.update(bytes[..<63])
