@@ -20,7 +20,7 @@ import Testing
 
         for name in golden.grads.keys.sorted() {
             let x = inputs[name]!, analytic = try #require(x.grad)
-            let h: Float = 1e-2 * Swift.max(1, x.scalars.map(Swift.abs).max()!)
+            let h: Float = 1e-3  // small enough not to cross kinks (relu, max) between close values
             // Up to 16 evenly spread elements per input keep the test fast.
             let probes = Set(stride(from: 0, to: x.count, by: Swift.max(1, x.count / 16)))
             for i in probes.sorted() {

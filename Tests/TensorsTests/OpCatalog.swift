@@ -47,6 +47,7 @@ let opCatalog: [String: @Sendable (GoldenCase, [String: Tensor]) -> Tensor] = [
     "maxpool_2": { _, x in maxPool2d(x["x"]!, kernel: 2) },
     "avgpool_3s2p1": { _, x in avgPool2d(x["x"]!, kernel: 3, stride: 2, padding: 1) },
     "global_avgpool": { _, x in globalAvgPool2d(x["x"]!) },
+    "adaptive_avgpool": { _, x in adaptiveAvgPool2d(x["x"]!, size: (3, 4)) },
 
     "batchnorm_train": { c, x in
         batchNorm(x["x"]!, weight: x["w"], bias: x["b"], runningMean: c.constant("running_mean_in"),

@@ -96,6 +96,7 @@ case("maxpool_3s2p1", lambda x: F.max_pool2d(x, 3, 2, 1), {"x": t(2, 3, 9, 8)})
 case("maxpool_2", lambda x: F.max_pool2d(x, 2), {"x": t(2, 3, 8, 7)})
 case("avgpool_3s2p1", lambda x: F.avg_pool2d(x, 3, 2, 1), {"x": t(2, 3, 9, 8)})
 case("global_avgpool", lambda x: F.adaptive_avg_pool2d(x, 1), {"x": t(2, 3, 5, 4)})
+case("adaptive_avgpool", lambda x: F.adaptive_avg_pool2d(x, (3, 4)), {"x": t(2, 2, 7, 9)})
 
 # Normalisation.
 rm, rv = t(4) * 0.1, pos(4)
