@@ -20,6 +20,9 @@ struct Errors: ParsableCommand {
     @Option(name: .long, help: "Write the full report (numbers and per-box labels) as JSON here.")
     var json: String?
 
+    @Flag(name: .long, help: "Print the seconds each stage took on stderr.")
+    var timings = false
+
     func run() throws {
         let analysis: ErrorAnalysis
         do {
@@ -28,9 +31,17 @@ struct Errors: ParsableCommand {
             throw InputError(error.description)
         }
         print(analysis.textSummary(), terminator: "")
+        var stages = analysis.stageSeconds
         if let json {
+            let start = Date()
             guard FileManager.default.createFile(atPath: json, contents: Data(analysis.jsonReport().utf8)) else {
                 throw InputError("\(json): cannot write the file")
+            }
+            stages.append(("write json", Date().timeIntervalSince(start)))
+        }
+        if timings {
+            for (stage, seconds) in stages {
+                FileHandle.standardError.write(Data("\(stage): \(String(format: "%.3f", seconds)) s\n".utf8))
             }
         }
     }

@@ -155,38 +155,72 @@ public enum CocoEvaluator {
         }
         if nonIgnoredGT.allSatisfy({ $0 == 0 }) { return nil }
 
-        // Accumulate: one stable order by score serves every area range and maxDets (a filtered
-        // stable sort is the stable sort of the filtered list).
+        return accumulate(scores: scores, ranks: ranks, outcomes: outcomes, nonIgnoredGT: nonIgnoredGT, parameters: p)
+    }
+
+    /// `accumulate` for one category. One stable order by score serves every area range and maxDets
+    /// (a filtered stable sort is the stable sort of the filtered list). Only true positives move the
+    /// interpolated curve: recall steps at each of them and, after the envelope, the precision at a
+    /// recall point is the best precision at any later true positive; so each pass just counts false
+    /// positives between true positives.
+    static func accumulate(scores: [Double], ranks: [Int32], outcomes: [UInt8], nonIgnoredGT: [Int],
+                           parameters p: CocoParameters) -> CategoryResult {
+        let T = p.iouThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count, R = p.recallThresholds.count
+        let n = scores.count
         let order = scores.indices.sorted { a, b in scores[a] > scores[b] || (scores[a] == scores[b] && a < b) }
+        // Outcomes regathered in score order, one contiguous row per (area, threshold).
+        var sorted = [UInt8](repeating: 0, count: n * A * T)
+        var sortedRanks = [Int32](repeating: 0, count: n)
+        for (position, i) in order.enumerated() {
+            sortedRanks[position] = ranks[i]
+            for a in 0..<A { for t in 0..<T { sorted[(a * T + t) * n + position] = outcomes[(i * A + a) * T + t] } }
+        }
+        let maxRank = Int(sortedRanks.max() ?? 0)
+
         var result = CategoryResult(precision: [Double](repeating: -1, count: T * R * A * M),
                                     recall: [Double](repeating: -1, count: T * A * M))
-        var rc = [Double](), pr = [Double]()
-        rc.reserveCapacity(order.count); pr.reserveCapacity(order.count)
-        for a in 0..<A where nonIgnoredGT[a] > 0 {
-            let npig = Double(nonIgnoredGT[a])
-            for (mIndex, limit) in p.maxDetections.enumerated() {
-                for t in 0..<T {
-                    rc.removeAll(keepingCapacity: true); pr.removeAll(keepingCapacity: true)
-                    var tp = 0.0, fp = 0.0
-                    for i in order where ranks[i] < limit {
-                        switch outcomes[(i * A + a) * T + t] {
-                        case Outcome.truePositive.rawValue: tp += 1
-                        case Outcome.falsePositive.rawValue: fp += 1
-                        default: break
+        var truePositivePrecision = [Double]()
+        sorted.withUnsafeBufferPointer { rows in
+            for a in 0..<A where nonIgnoredGT[a] > 0 {
+                let npig = Double(nonIgnoredGT[a])
+                var computedLimits = [(limit: Int, m: Int)]()
+                for (m, maxDet) in p.maxDetections.enumerated() {
+                    // maxDets beyond every image's detection count change nothing: copy the earlier result.
+                    let limit = min(maxDet, maxRank + 1)
+                    if let same = computedLimits.first(where: { $0.limit == limit }) {
+                        for t in 0..<T {
+                            result.recall[(t * A + a) * M + m] = result.recall[(t * A + a) * M + same.m]
+                            for r in 0..<R { result.precision[((t * R + r) * A + a) * M + m] = result.precision[((t * R + r) * A + a) * M + same.m] }
                         }
-                        rc.append(tp / npig)
-                        pr.append(tp / (fp + tp + Double.ulpOfOne))
+                        continue
                     }
-                    let nd = rc.count
-                    result.recall[(t * A + a) * M + mIndex] = nd > 0 ? rc[nd - 1] : 0
-                    // Precision envelope: make it non-increasing from the right.
-                    if nd > 1 { for i in stride(from: nd - 1, to: 0, by: -1) where pr[i] > pr[i - 1] { pr[i - 1] = pr[i] } }
-                    // searchsorted(rc, recThrs, 'left'); thresholds past the last recall keep precision 0.
-                    var i = 0
-                    for r in 0..<R {
-                        let threshold = p.recallThresholds[r]
-                        while i < nd && rc[i] < threshold { i += 1 }
-                        result.precision[((t * R + r) * A + a) * M + mIndex] = i < nd ? pr[i] : 0
+                    computedLimits.append((limit, m))
+                    for t in 0..<T {
+                        let row = rows.baseAddress! + (a * T + t) * n
+                        truePositivePrecision.removeAll(keepingCapacity: true)
+                        var tp = 0.0, fp = 0.0
+                        for i in 0..<n where sortedRanks[i] < Int32(limit) {
+                            let o = row[i]
+                            if o == Outcome.truePositive.rawValue {
+                                tp += 1
+                                truePositivePrecision.append(tp / (fp + tp + Double.ulpOfOne))
+                            } else if o == Outcome.falsePositive.rawValue {
+                                fp += 1
+                            }
+                        }
+                        result.recall[(t * A + a) * M + m] = tp / npig
+                        // Envelope over true positives: best precision at this or any later one.
+                        var k = truePositivePrecision.count - 1
+                        while k > 0 { if truePositivePrecision[k] > truePositivePrecision[k - 1] { truePositivePrecision[k - 1] = truePositivePrecision[k] }; k -= 1 }
+                        // searchsorted(rc, recThrs, 'left'): the first true positive whose recall reaches the point.
+                        var j = 0
+                        for r in 0..<R {
+                            let threshold = p.recallThresholds[r]
+                            while j < truePositivePrecision.count && Double(j + 1) / npig < threshold { j += 1 }
+                            // Threshold 0 is reached at the first position even before any true positive.
+                            let value = j < truePositivePrecision.count ? truePositivePrecision[j] : 0
+                            result.precision[((t * R + r) * A + a) * M + m] = value
+                        }
                     }
                 }
             }

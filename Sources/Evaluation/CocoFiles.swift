@@ -1,42 +1,54 @@
-import Foundation
-
 /// Reads COCO instances files (ground truth) and COCO results files (detections), checking every entry
 /// the evaluation relies on and naming the file, entry and field of the first problem.
 public enum CocoFiles {
-    public static func loadGroundTruth(path: String) throws -> CocoGroundTruth {
-        try parse(path: path) { reader, context in try readGroundTruth(reader, context) }
+    /// `keepSegmentation: false` skips the polygons and masks (bbox evaluation never reads them).
+    public static func loadGroundTruth(path: String, keepSegmentation: Bool = true) throws -> CocoGroundTruth {
+        try parse(path: path) { reader, context in try readGroundTruth(reader, context, keepSegmentation: keepSegmentation) }
     }
 
     /// `groundTruth` decides which image and category ids are known; `iouType` which geometry is required.
     public static func loadDetections(path: String, groundTruth: CocoGroundTruth, iouType: IoUType) throws -> [Detection] {
-        try parse(path: path) { reader, context in
-            try readDetections(reader, context, groundTruth: groundTruth, iouType: iouType)
+        let detections = try loadUncheckedDetections(path: path, iouType: iouType)
+        try check(detections, file: path, against: groundTruth)
+        return detections
+    }
+
+    /// Parses a results file without the ground truth at hand (so both files can load at once);
+    /// call `check(_:file:against:)` before using the detections.
+    public static func loadUncheckedDetections(path: String, iouType: IoUType) throws -> [Detection] {
+        try parse(path: path) { reader, context in try readDetections(reader, context, iouType: iouType) }
+    }
+
+    /// Every detection's image and category must exist in the ground truth.
+    public static func check(_ detections: [Detection], file: String, against groundTruth: CocoGroundTruth) throws {
+        let imageIds = Set(groundTruth.images.map(\.id)), categoryIds = Set(groundTruth.categories.map(\.id))
+        for (i, d) in detections.enumerated() {
+            if !imageIds.contains(d.imageId) { throw EvaluationError("\(file): [\(i)].image_id: \(d.imageId) is not an image of the ground truth") }
+            if !categoryIds.contains(d.categoryId) { throw EvaluationError("\(file): [\(i)].category_id: \(d.categoryId) is not a category of the ground truth") }
         }
     }
 
     /// Parses from memory (tests); `name` stands for the file in messages.
     public static func parseGroundTruth(_ bytes: [UInt8], name: String) throws -> CocoGroundTruth {
         try bytes.withUnsafeBytes { raw in
-            try run(JSONReader(bytes: raw), name: name) { reader, context in try readGroundTruth(reader, context) }
+            try run(JSONReader(bytes: raw), name: name) { reader, context in try readGroundTruth(reader, context, keepSegmentation: true) }
         }
     }
 
     public static func parseDetections(_ bytes: [UInt8], name: String, groundTruth: CocoGroundTruth,
                                        iouType: IoUType) throws -> [Detection] {
-        try bytes.withUnsafeBytes { raw in
-            try run(JSONReader(bytes: raw), name: name) { reader, context in
-                try readDetections(reader, context, groundTruth: groundTruth, iouType: iouType)
-            }
+        let detections = try bytes.withUnsafeBytes { raw in
+            try run(JSONReader(bytes: raw), name: name) { reader, context in try readDetections(reader, context, iouType: iouType) }
         }
+        try check(detections, file: name, against: groundTruth)
+        return detections
     }
 
     // MARK: plumbing
 
     private static func parse<T>(path: String, _ body: (JSONReader, Context) throws -> T) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw EvaluationError("\(path): cannot read the file")
-        }
-        return try data.withUnsafeBytes { raw in try run(JSONReader(bytes: raw), name: path, body) }
+        guard let reader = JSONReader(path: path) else { throw EvaluationError("\(path): cannot read the file") }
+        return try run(reader, name: path, body)
     }
 
     private static func run<T>(_ reader: JSONReader, name: String, _ body: (JSONReader, Context) throws -> T) throws -> T {
@@ -68,7 +80,7 @@ public enum CocoFiles {
 
     // MARK: ground truth
 
-    private static func readGroundTruth(_ reader: JSONReader, _ context: Context) throws -> CocoGroundTruth {
+    private static func readGroundTruth(_ reader: JSONReader, _ context: Context, keepSegmentation: Bool) throws -> CocoGroundTruth {
         var images = [ImageInfo](), categories = [Category](), annotations = [GroundTruthAnnotation]()
         var sawImages = false, sawAnnotations = false
         guard reader.peek() == UInt8(ascii: "{") else {
@@ -86,7 +98,7 @@ public enum CocoFiles {
             case "annotations":
                 sawAnnotations = true
                 try context.field("annotations") { try requireArray(reader) }
-                try reader.readArray { i in annotations.append(try readAnnotation(reader, context, index: i)) }
+                try reader.readArray { i in annotations.append(try readAnnotation(reader, context, index: i, keepSegmentation: keepSegmentation)) }
             default:
                 try reader.skipValue()
             }
@@ -140,7 +152,8 @@ public enum CocoFiles {
         return Category(id: id, name: name)
     }
 
-    private static func readAnnotation(_ reader: JSONReader, _ context: Context, index: Int) throws -> GroundTruthAnnotation {
+    private static func readAnnotation(_ reader: JSONReader, _ context: Context, index: Int,
+                                       keepSegmentation: Bool) throws -> GroundTruthAnnotation {
         let path = "annotations[\(index)]"
         try context.field(path) { try requireObject(reader) }
         var id: Int?, imageId: Int?, categoryId: Int?, box: BoundingBox?, area: Double?, crowd = false
@@ -153,7 +166,8 @@ public enum CocoFiles {
             case "bbox": box = try readBox(reader, context, path: "\(path).bbox")
             case "area": area = try context.field("\(path).area") { try reader.readNumber() }
             case "iscrowd": crowd = try context.field("\(path).iscrowd") { try reader.readBoolean() }
-            case "segmentation": segmentation = try readSegmentation(reader, context, path: "\(path).segmentation")
+            case "segmentation" where keepSegmentation:
+                segmentation = try readSegmentation(reader, context, path: "\(path).segmentation")
             default: try reader.skipValue()
             }
         }
@@ -168,13 +182,13 @@ public enum CocoFiles {
 
     // MARK: detections
 
-    private static func readDetections(_ reader: JSONReader, _ context: Context, groundTruth: CocoGroundTruth,
-                                       iouType: IoUType) throws -> [Detection] {
+    private static func readDetections(_ reader: JSONReader, _ context: Context, iouType: IoUType) throws -> [Detection] {
         guard reader.peek() == UInt8(ascii: "[") else {
             throw context.fail("top level", "expected an array of detections, got \(reader.describeNext())")
         }
-        let imageIds = Set(groundTruth.images.map(\.id)), categoryIds = Set(groundTruth.categories.map(\.id))
         var detections = [Detection]()
+        // Generous: a detection takes well over 40 bytes of JSON, and untouched capacity costs no memory.
+        detections.reserveCapacity(reader.byteCount / 40)
         try reader.readArray { index in
             let path = "[\(index)]"
             try context.field(path) { try requireObject(reader) }
@@ -192,8 +206,6 @@ public enum CocoFiles {
             guard let imageId else { throw context.fail(path, "missing \"image_id\"") }
             guard let categoryId else { throw context.fail(path, "missing \"category_id\"") }
             guard let score else { throw context.fail(path, "missing \"score\"") }
-            if !imageIds.contains(imageId) { throw context.fail("\(path).image_id", "\(imageId) is not an image of the ground truth") }
-            if !categoryIds.contains(categoryId) { throw context.fail("\(path).category_id", "\(categoryId) is not a category of the ground truth") }
             switch iouType {
             case .bbox where box == nil: throw context.fail(path, "missing \"bbox\"")
             case .segm where segmentation == nil: throw context.fail(path, "missing \"segmentation\" (needed for --iou-type segm)")

@@ -6,22 +6,43 @@ public struct ErrorAnalysis: Sendable {
     public let detections: [Detection]
     public let coco: CocoEvaluation
     public let tide: TideResult
+    /// Wall-clock seconds per stage (load, geometry, coco, tide), for `fovea bench errors` and profiling.
+    public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
 
     public init(groundTruth: CocoGroundTruth, detections: [Detection], iouType: IoUType) throws {
+        let clock = ContinuousClock()
+        var start = clock.now
+        var stages = [(stage: String, seconds: Double)]()
+        func lap(_ name: String) {
+            let now = clock.now
+            let d = now - start
+            stages.append((name, Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18))
+            start = now
+        }
         let geometry = try MatchGeometry(groundTruth: groundTruth, detections: detections, iouType: iouType)
+        lap("geometry")
         self.iouType = iouType
         self.groundTruth = groundTruth
         self.detections = detections
         // COCO's per-category work is parallel inside; TIDE is one sequential pass.
-        coco = CocoEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry,
-                                      parameters: CocoParameters())
-        tide = TideEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry)
+        (coco, tide) = try inParallel(
+            { CocoEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry, parameters: CocoParameters()) },
+            { TideEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry) })
+        lap("coco and tide")
+        stageSeconds = stages
     }
 
     /// Reads GT.json and RESULTS.json and analyses them; errors name the file and entry.
     public static func run(groundTruthPath: String, detectionsPath: String, iouType: IoUType) throws -> ErrorAnalysis {
-        let gt = try CocoFiles.loadGroundTruth(path: groundTruthPath)
-        let dets = try CocoFiles.loadDetections(path: detectionsPath, groundTruth: gt, iouType: iouType)
-        return try ErrorAnalysis(groundTruth: gt, detections: dets, iouType: iouType)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let (gt, dets) = try inParallel({ try CocoFiles.loadGroundTruth(path: groundTruthPath, keepSegmentation: iouType == .segm) },
+                                        { try CocoFiles.loadUncheckedDetections(path: detectionsPath, iouType: iouType) })
+        try CocoFiles.check(dets, file: detectionsPath, against: gt)
+        let loaded = clock.now
+        var analysis = try ErrorAnalysis(groundTruth: gt, detections: dets, iouType: iouType)
+        let d = loaded - start
+        analysis.stageSeconds.insert(("load both files", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18), at: 0)
+        return analysis
     }
 }

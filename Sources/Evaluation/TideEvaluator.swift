@@ -183,7 +183,7 @@ struct TideRun {
         errors.append(.init(type: type, detection: d, groundTruth: g, original: original, originalClass: detections[d].categoryId, canFix: canFix))
     }
 
-    private func fixed(_ e: TideError) -> Fix {
+    func fixed(_ e: TideError) -> Fix {
         switch e.type {
         case .cls, .loc:
             guard e.canFix, let d = e.detection, let g = e.groundTruth, gtBestDetection[g] == d else { return .none }
@@ -197,42 +197,13 @@ struct TideRun {
         }
     }
 
-    /// `fix_errors`: the mAP after fixing the errors `shouldFix` selects, optionally re-scoring every
-    /// point (`rescore`) or discounting unmatched ground truth (`dropFalseNegatives`).
-    func meanAP(fixing shouldFix: (TideErrorType) -> Bool,
-                rescore: ((TideAPData.Point) -> TideAPData.Point)? = nil, dropFalseNegatives: Bool = false) -> Double {
-        var groundTruthCounts = [Int: Int]()
-        for (s, classId) in ap.classIds.enumerated() { groundTruthCounts[classId] = ap.groundTruthCounts[s] }
-        var fixedData = TideAPData()
-        let transform = rescore ?? { $0 }
-        for e in errors {
-            if shouldFix(e.type) {
-                switch fixed(e) {
-                case .none: break
-                case .point(let classId, let score): fixedData.push(classId, transform(.init(score: score, correct: true)))
-                case .removeGroundTruth(let classId): groundTruthCounts[classId, default: 0] -= 1
-                }
-            } else if let point = e.original {
-                fixedData.push(e.originalClass, transform(point))
-            }
-        }
-        for (s, classId) in ap.classIds.enumerated() {
-            for point in ap.points[s] where point.correct { fixedData.push(classId, transform(point)) }
-        }
-        for classId in ap.classIds {
-            var n = groundTruthCounts[classId] ?? 0
-            if dropFalseNegatives { n -= falseNegatives[classId] ?? 0 }
-            fixedData.addGroundTruth(classId, n)
-        }
-        return fixedData.meanAP
-    }
-
     func result() -> TideResult {
         let base = ap.meanAP
+        let fixes = FixedAPCalculator(self)
         var main = [TideErrorType: Double]()
-        for type in TideErrorType.allCases { main[type] = max(meanAP(fixing: { $0 == type }) - base, 0) }
-        let falsePositive = meanAP(fixing: { _ in false }, rescore: { .init(score: $0.correct ? 1 : 0, correct: $0.correct) }) - base
-        let falseNegative = meanAP(fixing: { _ in false }, dropFalseNegatives: true) - base
+        for type in TideErrorType.allCases { main[type] = max(fixes.meanAP(fixing: type) - base, 0) }
+        let falsePositive = fixes.meanAP(fixing: nil, perfectRanking: true) - base
+        let falseNegative = fixes.meanAP(fixing: nil, dropFalseNegatives: true) - base
         var counts = [TideErrorType: Int]()
         for e in errors { counts[e.type, default: 0] += 1 }
 
