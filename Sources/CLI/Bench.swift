@@ -1,12 +1,13 @@
 import ArgumentParser
 import Foundation
+import NN
 import Tensors
 
 /// `fovea bench …`: the benchmark workloads of DESIGN.md, printed as medians.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
-        subcommands: [GEMM.self, Conv.self])
+        subcommands: [GEMM.self, Conv.self, Infer.self])
 
     struct Repeats: ParsableArguments {
         @Option(help: "Timed repetitions (the median is printed).") var repeats = 5
@@ -78,6 +79,26 @@ struct Bench: ParsableCommand {
                 convFlops += flops + bwdFlops; convSeconds += both; gemmSeconds += gemm * (1 + bwdFlops / flops)
             }
             print("total fwd+bwd: \(fmt(convFlops / convSeconds / 1e9)) GFLOP/s, \(fmt(gemmSeconds / convSeconds * 100))% of sgemm at the same sizes; kernel=\(BLAS.kernel)")
+        }
+    }
+}
+
+extension Bench {
+    /// W1 inference (shapes_cnn, batch 64, 64×64) and W2 forward (resnet18, batch 1, 224×224), eval mode, no tape.
+    struct Infer: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "infer", abstract: "Forward pass of a model in eval mode.")
+        @Option(help: "Architecture.") var model: Architecture = .resnet18
+        @Option(help: "Batch size.") var batch = 1
+        @Option(help: "Input height and width.") var size = 224
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            let net = model.make()
+            net.eval()
+            var rng = SeededGenerator(seed: 0)
+            let x = Tensor.randn([batch, 3, size, size], using: &rng)
+            let seconds = timing.median { _ = withoutGrad { net(x) } }
+            print("infer \(model.rawValue) b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) kernel=\(BLAS.kernel)")
         }
     }
 }

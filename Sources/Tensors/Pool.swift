@@ -14,20 +14,17 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             for p in range {
                 let src = x.data + p * h * w
                 for i in 0..<oh {
+                    // The window clipped to the image: padding never wins.
+                    let r0 = Swift.max(0, i * win.stride.0 - padding), r1 = Swift.min(h, i * win.stride.0 - padding + kernel)
                     for j in 0..<ow {
-                        var m = -Float.infinity, where_ = -1
-                        for ki in 0..<kernel {
-                            let ih = i * win.stride.0 - padding + ki
-                            guard ih >= 0 && ih < h else { continue }
-                            for kj in 0..<kernel {
-                                let iw = j * win.stride.1 - padding + kj
-                                guard iw >= 0 && iw < w else { continue }
-                                let v = src[ih * w + iw]
-                                if v > m || where_ < 0 || v.isNaN { m = v; where_ = ih * w + iw }
-                            }
+                        let c0 = Swift.max(0, j * win.stride.1 - padding), c1 = Swift.min(w, j * win.stride.1 - padding + kernel)
+                        var best = r0 * w + c0, m = src[best]
+                        for ih in r0..<r1 {
+                            let row = src + ih * w
+                            for iw in c0..<c1 where row[iw] > m || (row[iw].isNaN && !m.isNaN) { m = row[iw]; best = ih * w + iw }
                         }
                         y.data[(p * oh + i) * ow + j] = m
-                        at[(p * oh + i) * ow + j] = Int32(where_)
+                        at[(p * oh + i) * ow + j] = Int32(best)
                     }
                 }
             }
