@@ -58,11 +58,14 @@ public struct Preprocessing: Sendable {
 }
 
 extension Architecture {
-    /// Each architecture's input convention: ImageNet models at 224 with centre crop, the small CPU models at 64.
+    /// Each architecture's input convention: ImageNet classifiers at 224 with centre crop, the small CPU models at 64,
+    /// dense models stretched (segmentation) or letterboxed (detection, so boxes keep their aspect).
     public var preprocessing: Preprocessing {
         switch self {
-        case .shapes_cnn, .convnext_nano: Preprocessing(size: 64, resize: .stretch)
+        case .shapes_cnn, .convnext_nano, .unet_small: Preprocessing(size: 64, resize: .stretch)
         case .resnet18, .resnet34, .resnet50, .convnext_tiny: Preprocessing(size: 224, resize: .centerCrop)
+        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50: Preprocessing(size: 256, resize: .stretch)
+        case .centernet_resnet18: Preprocessing(size: 128, resize: .letterbox)
         }
     }
 }

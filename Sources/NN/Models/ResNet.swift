@@ -8,11 +8,16 @@ public final class ResNet: Module {
     public let maxpool = Function.maxPool(3, stride: 2, padding: 1)
     public let layer1, layer2, layer3, layer4: Sequential
     public let avgpool = Function.globalAvgPool()
-    public let fc: Linear
+    /// The classifier; nil for a backbone feeding dense heads (torchvision's IntermediateLayerGetter drops it).
+    public let fc: Linear?
+    /// Channels of layer1…layer4.
+    public let stageChannels: [Int]
 
     public enum Depth: Int, Sendable { case resnet18 = 18, resnet34 = 34, resnet50 = 50 }
 
-    public init(_ depth: Depth, classes: Int = 1000, seed: UInt64 = 0) {
+    /// `dilate[i]` trades the stride of layer i+2 for dilation (torchvision's replace_stride_with_dilation),
+    /// keeping resolution for dense prediction.
+    public init(_ depth: Depth, classes: Int? = 1000, dilate: [Bool] = [false, false, false], seed: UInt64 = 0) {
         let rng = RandomSource(seed: seed)
         let (blocks, bottleneck): ([Int], Bool) = switch depth {
         case .resnet18: ([2, 2, 2, 2], false)
@@ -20,34 +25,46 @@ public final class ResNet: Module {
         case .resnet50: ([3, 4, 6, 3], true)
         }
         let expansion = bottleneck ? 4 : 1
+        stageChannels = [64, 128, 256, 512].map { $0 * expansion }
         conv1 = Conv2d(3, 64, kernel: 7, stride: 2, padding: 3, bias: false, rng: rng)
         bn1 = BatchNorm2d(64)
-        var inplanes = 64
-        func stage(_ planes: Int, _ count: Int, stride: Int) -> Sequential {
-            Sequential((0..<count).map { i -> Module in
-                let s = i == 0 ? stride : 1
+        var inplanes = 64, dilation = 1
+        func stage(_ planes: Int, _ count: Int, stride: Int, dilate: Bool = false) -> Sequential {
+            let previousDilation = dilation
+            var stride = stride
+            if dilate { dilation *= stride; stride = 1 }
+            return Sequential((0..<count).map { i -> Module in
+                let s = i == 0 ? stride : 1, d = i == 0 ? previousDilation : dilation
                 var downsample: Sequential?
                 if i == 0 && (s != 1 || inplanes != planes * expansion) {
                     downsample = Sequential(Conv2d(inplanes, planes * expansion, kernel: 1, stride: s, bias: false, rng: rng),
                                             BatchNorm2d(planes * expansion))
                 }
                 let block: Module = bottleneck
-                    ? Bottleneck(inplanes, planes, stride: s, downsample: downsample, rng: rng)
-                    : BasicBlock(inplanes, planes, stride: s, downsample: downsample, rng: rng)
+                    ? Bottleneck(inplanes, planes, stride: s, dilation: d, downsample: downsample, rng: rng)
+                    : BasicBlock(inplanes, planes, stride: s, dilation: d, downsample: downsample, rng: rng)
                 inplanes = planes * expansion
                 return block
             })
         }
         layer1 = stage(64, blocks[0], stride: 1)
-        layer2 = stage(128, blocks[1], stride: 2)
-        layer3 = stage(256, blocks[2], stride: 2)
-        layer4 = stage(512, blocks[3], stride: 2)
-        fc = Linear(512 * expansion, classes, rng: rng)
+        layer2 = stage(128, blocks[1], stride: 2, dilate: dilate[0])
+        layer3 = stage(256, blocks[2], stride: 2, dilate: dilate[1])
+        layer4 = stage(512, blocks[3], stride: 2, dilate: dilate[2])
+        fc = classes.map { Linear(512 * expansion, $0, rng: rng) }
     }
 
     override public func forward(_ x: Tensor) -> Tensor {
-        let stem = maxpool(relu(bn1(conv1(x))))
-        return fc(avgpool(layer4(layer3(layer2(layer1(stem))))).flattened())
+        guard let fc else { preconditionFailure("a ResNet backbone without classifier has stages(x), not forward(x)") }
+        return fc(avgpool(stages(x)[3]).flattened())
+    }
+
+    /// The outputs of layer1…layer4 (strides 4, 8, 16, 32 without dilation), for dense heads.
+    public func stages(_ x: Tensor) -> [Tensor] {
+        var out: [Tensor] = []
+        var h = maxpool(relu(bn1(conv1(x))))
+        for layer in [layer1, layer2, layer3, layer4] { h = layer(h); out.append(h) }
+        return out
     }
 }
 
@@ -59,10 +76,10 @@ public final class BasicBlock: Module {
     public let bn2: BatchNorm2d
     public let downsample: Sequential?
 
-    init(_ inplanes: Int, _ planes: Int, stride: Int, downsample: Sequential?, rng: RandomSource) {
-        conv1 = Conv2d(inplanes, planes, kernel: 3, stride: stride, padding: 1, bias: false, rng: rng)
+    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, rng: RandomSource) {
+        conv1 = Conv2d(inplanes, planes, kernel: 3, stride: stride, padding: dilation, dilation: dilation, bias: false, rng: rng)
         bn1 = BatchNorm2d(planes)
-        conv2 = Conv2d(planes, planes, kernel: 3, padding: 1, bias: false, rng: rng)
+        conv2 = Conv2d(planes, planes, kernel: 3, padding: dilation, dilation: dilation, bias: false, rng: rng)
         bn2 = BatchNorm2d(planes)
         self.downsample = downsample
     }
@@ -83,10 +100,10 @@ public final class Bottleneck: Module {
     public let relu = Function.relu()
     public let downsample: Sequential?
 
-    init(_ inplanes: Int, _ planes: Int, stride: Int, downsample: Sequential?, rng: RandomSource) {
+    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, rng: RandomSource) {
         conv1 = Conv2d(inplanes, planes, kernel: 1, bias: false, rng: rng)
         bn1 = BatchNorm2d(planes)
-        conv2 = Conv2d(planes, planes, kernel: 3, stride: stride, padding: 1, bias: false, rng: rng)
+        conv2 = Conv2d(planes, planes, kernel: 3, stride: stride, padding: dilation, dilation: dilation, bias: false, rng: rng)
         bn2 = BatchNorm2d(planes)
         conv3 = Conv2d(planes, planes * 4, kernel: 1, bias: false, rng: rng)
         bn3 = BatchNorm2d(planes * 4)

@@ -1,6 +1,18 @@
 /// The architectures `fovea` knows by name (the `--model ARCH` of the CLI contract).
 public enum Architecture: String, CaseIterable, Sendable {
     case shapes_cnn, resnet18, resnet34, resnet50, convnext_tiny, convnext_nano
+    case deeplabv3plus_resnet18, deeplabv3plus_resnet50, unet_small
+    case centernet_resnet18
+
+    public enum Task: String, Sendable { case classification, segmentation, detection }
+
+    public var task: Task {
+        switch self {
+        case .shapes_cnn, .resnet18, .resnet34, .resnet50, .convnext_tiny, .convnext_nano: .classification
+        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .unet_small: .segmentation
+        case .centernet_resnet18: .detection
+        }
+    }
 
     /// A model with freshly initialised weights.
     public func make(classes: Int? = nil, seed: UInt64 = 0) -> Module {
@@ -11,17 +23,21 @@ public enum Architecture: String, CaseIterable, Sendable {
         case .resnet50: ResNet(.resnet50, classes: classes ?? 1000, seed: seed)
         case .convnext_tiny: ConvNeXt(.tiny, classes: classes ?? 1000, seed: seed)
         case .convnext_nano: ConvNeXt(.nano, classes: classes ?? 6, seed: seed)
+        case .deeplabv3plus_resnet18: DeepLabV3Plus(backbone: .resnet18, classes: classes ?? 21, seed: seed)
+        case .deeplabv3plus_resnet50: DeepLabV3Plus(backbone: .resnet50, classes: classes ?? 21, seed: seed)
+        case .unet_small: UNet(classes: classes ?? 4, seed: seed)
+        case .centernet_resnet18: CenterNet(backbone: .resnet18, classes: classes ?? 80, seed: seed)
         }
     }
-}
 
-extension Architecture {
-    /// The state-dict key of the classifier's weight, whose first axis is the number of classes.
+    /// The state-dict key of the output layer's weight, whose first axis is the number of classes.
     public var classifierKey: String {
         switch self {
         case .shapes_cnn: "10.weight"
         case .resnet18, .resnet34, .resnet50: "fc.weight"
         case .convnext_tiny, .convnext_nano: "classifier.2.weight"
+        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .unet_small: "classifier.weight"
+        case .centernet_resnet18: "heatmap.2.weight"
         }
     }
 }
