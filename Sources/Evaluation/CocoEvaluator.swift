@@ -38,7 +38,10 @@ public enum CocoEvaluator {
         let categoryResults = UnsafeMutableBufferPointer<CategoryResult?>.allocate(capacity: K)
         categoryResults.initialize(repeating: nil)
         defer { categoryResults.deallocate() }
-        let input = CategoryInput(groundTruth: groundTruth, detections: detections, geometry: geometry,
+        let input = CategoryInput(geometry: geometry, gtArea: groundTruth.annotations.map(\.area),
+                                  gtCrowd: groundTruth.annotations.map(\.isCrowd),
+                                  gtHasZeroId: groundTruth.annotations.map { $0.id == 0 },
+                                  detScore: detections.map(\.score),
                                   gtGroups: gtGroups, detGroups: detGroups, imageCount: I, parameters: p)
         let results = SendableBuffer(buffer: categoryResults)
         DispatchQueue.concurrentPerform(iterations: K) { k in
@@ -59,9 +62,12 @@ public enum CocoEvaluator {
     // MARK: per category
 
     struct CategoryInput: @unchecked Sendable {
-        let groundTruth: CocoGroundTruth
-        let detections: [Detection]
         let geometry: MatchGeometry
+        // Compact copies of the fields the inner loops read (no struct copies, no retains).
+        let gtArea: [Double]
+        let gtCrowd: [Bool]
+        let gtHasZeroId: [Bool]
+        let detScore: [Double]
         let gtGroups: GroupIndex
         let detGroups: GroupIndex
         let imageCount: Int
@@ -76,77 +82,95 @@ public enum CocoEvaluator {
 
     static func evaluateCategory(_ k: Int, _ input: CategoryInput) -> CategoryResult? {
         let p = input.parameters
-        let T = p.iouThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count, R = p.recallThresholds.count
+        let T = p.iouThresholds.count, A = p.areaRanges.count
         let maxDet = p.maxDetections.max() ?? 100
-        let annotations = input.groundTruth.annotations
-        let detections = input.detections
+        let gtArea = input.gtArea, gtCrowd = input.gtCrowd, gtHasZeroId = input.gtHasZeroId
+        let detArea = input.geometry.detectionAreas
+        let thresholds = p.iouThresholds.map { min($0, 1 - 1e-10) }
 
         // Everything the accumulation needs, concatenated over images in image-id order.
         var scores = [Double](), ranks = [Int32](), outcomes = [UInt8]()  // outcomes: [det][A][T]
         var nonIgnoredGT = [Int](repeating: 0, count: A)
-        var iou = [Double](), gtOrder = [Int](), gtIgnored = [Bool](), gtMatched = [Bool]()
+        // Scratch reused across images: IoU [D][G]; per area the ignore flags (file order), the match
+        // order and, per (threshold, detection), the matched ground truth (file-order index or -1).
+        var iou = [Double](), ignored = [[Bool]](repeating: [], count: A), matches = [[Int]](repeating: [], count: A)
+        var order = [Int](), taken = [Bool]()
 
         for image in 0..<input.imageCount {
             let key = k * input.imageCount + image
-            let gts = Array(input.gtGroups.members(key))
-            let dtsAll = input.detGroups.members(key)
-            if gts.isEmpty && dtsAll.isEmpty { continue }
-            let dts = Array(dtsAll.prefix(maxDet))
+            let gts = input.gtGroups.members(key)
+            let dts = input.detGroups.members(key).prefix(maxDet)
             let D = dts.count, G = gts.count
+            if G == 0 && D == 0 { continue }
+
+            let base = scores.count
+            for (rank, d) in dts.enumerated() { scores.append(input.detScore[d]); ranks.append(Int32(rank)) }
+            if G == 0 {
+                // Nothing to match: a false positive unless its area is outside the range.
+                for d in dts {
+                    for a in 0..<A {
+                        let r = p.areaRanges[a]
+                        let o = detArea[d] < r.lower || detArea[d] > r.upper ? Outcome.ignored : .falsePositive
+                        outcomes.append(contentsOf: repeatElement(o.rawValue, count: T))
+                    }
+                }
+                continue
+            }
+            outcomes.append(contentsOf: repeatElement(0, count: D * A * T))
 
             // IoU [D][G] with ground truths in file order.
             iou.removeAll(keepingCapacity: true)
-            for d in dts { for g in gts {
-                iou.append(input.geometry.iou(detection: d, groundTruth: g, crowd: annotations[g].isCrowd))
-            } }
-
-            let base = scores.count
-            for (rank, d) in dts.enumerated() { scores.append(detections[d].score); ranks.append(Int32(rank)) }
-            outcomes.append(contentsOf: repeatElement(0, count: D * A * T))
+            for d in dts { for g in gts { iou.append(input.geometry.iou(detection: d, groundTruth: g, crowd: gtCrowd[g])) } }
 
             for a in 0..<A {
                 let range = p.areaRanges[a]
-                // Ground truths that are crowds or outside the range are ignored and matched last (stable).
-                gtOrder.removeAll(keepingCapacity: true); gtIgnored.removeAll(keepingCapacity: true)
-                for pass in 0..<2 {
-                    for (j, g) in gts.enumerated() {
-                        let ann = annotations[g]
-                        let ignored = ann.isCrowd || ann.area < range.lower || ann.area > range.upper
-                        if ignored == (pass == 1) { gtOrder.append(j); gtIgnored.append(ignored) }
+                ignored[a].removeAll(keepingCapacity: true)
+                for g in gts { ignored[a].append(gtCrowd[g] || gtArea[g] < range.lower || gtArea[g] > range.upper) }
+                for flag in ignored[a] where !flag { nonIgnoredGT[a] += 1 }
+
+                // Areas with the same ignore flags match identically: reuse.
+                if let same = (0..<a).first(where: { ignored[$0] == ignored[a] }) {
+                    matches[a] = matches[same]
+                } else {
+                    matches[a].removeAll(keepingCapacity: true)
+                    // Crowds and out-of-range ground truths go last, stably (mergesort on the flag).
+                    order.removeAll(keepingCapacity: true)
+                    for j in 0..<G where !ignored[a][j] { order.append(j) }
+                    for j in 0..<G where ignored[a][j] { order.append(j) }
+                    for t in 0..<T {
+                        taken.removeAll(keepingCapacity: true)
+                        taken.append(contentsOf: repeatElement(false, count: G))
+                        for dIndex in 0..<D {
+                            var best = thresholds[t]
+                            var m = -1
+                            for o in 0..<G {
+                                let j = order[o]
+                                if taken[o] && !gtCrowd[gts[gts.startIndex + j]] { continue }
+                                // Once matched to a regular ground truth, ignored ones cannot take over.
+                                if m > -1 && !ignored[a][order[m]] && ignored[a][j] { break }
+                                let value = iou[dIndex * G + j]
+                                if value < best { continue }
+                                best = value; m = o
+                            }
+                            if m >= 0 { taken[m] = true }
+                            matches[a].append(m >= 0 ? order[m] : -1)
+                        }
                     }
                 }
-                for ignored in gtIgnored where !ignored { nonIgnoredGT[a] += 1 }
 
                 for t in 0..<T {
-                    gtMatched.removeAll(keepingCapacity: true)
-                    gtMatched.append(contentsOf: repeatElement(false, count: G))
-                    let threshold = min(p.iouThresholds[t], 1 - 1e-10)
                     for (dIndex, d) in dts.enumerated() {
-                        var best = threshold
-                        var m = -1
-                        for o in 0..<G {
-                            let j = gtOrder[o]
-                            let crowd = annotations[gts[j]].isCrowd
-                            if gtMatched[o] && !crowd { continue }
-                            // Once matched to a regular ground truth, ignored ones cannot take over.
-                            if m > -1 && !gtIgnored[m] && gtIgnored[o] { break }
-                            let value = iou[dIndex * G + j]
-                            if value < best { continue }
-                            best = value; m = o
-                        }
-                        var outcome: Outcome
+                        let j = matches[a][t * D + dIndex]
+                        var outcome = Outcome.falsePositive
+                        // pycocotools stores the ground-truth id; an id of 0 reads as "unmatched".
                         var isMatched = false
-                        if m >= 0 {
-                            gtMatched[m] = true
-                            // pycocotools stores the ground-truth id; an id of 0 reads as "unmatched".
-                            isMatched = annotations[gts[gtOrder[m]]].id != 0
-                            outcome = gtIgnored[m] ? .ignored : (isMatched ? .truePositive : .falsePositive)
-                        } else {
-                            outcome = .falsePositive
+                        if j >= 0 {
+                            let g = gts[gts.startIndex + j]
+                            isMatched = !gtHasZeroId[g]
+                            outcome = ignored[a][j] ? .ignored : (isMatched ? .truePositive : .falsePositive)
                         }
-                        if !isMatched && outcome != .ignored {
-                            let area = input.geometry.detectionAreas[d]
-                            if area < range.lower || area > range.upper { outcome = .ignored }
+                        if !isMatched && outcome != .ignored && (detArea[d] < range.lower || detArea[d] > range.upper) {
+                            outcome = .ignored
                         }
                         outcomes[((base + dIndex) * A + a) * T + t] = outcome.rawValue
                     }

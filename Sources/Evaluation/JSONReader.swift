@@ -184,7 +184,10 @@ final class JSONReader {
         return String(decoding: out, as: UTF8.self)
     }
 
-    /// A JSON number as a correctly rounded Double (C `strtod`, the same rounding as Python's `float`).
+    /// A JSON number as a correctly rounded Double, the same value Python's `float` gives.
+    /// Fast path (Clinger): up to 19 significant digits whose integer value fits in 53 bits, scaled by an
+    /// exactly representable power of ten, is one correctly rounded multiplication or division. Anything
+    /// else (17-digit mantissas, large exponents) goes to C `strtod`.
     @inline(__always) func readNumber() throws -> Double {
         let c = peek()
         guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
@@ -193,6 +196,7 @@ final class JSONReader {
             }
             throw Mismatch(message: "expected a number, got \(describeNext())")
         }
+        if let value = fastNumber() { return value }
         let start = storage + position
         var end: UnsafeMutablePointer<CChar>? = nil
         let value = start.withMemoryRebound(to: CChar.self, capacity: 1) { strtod($0, &end) }
@@ -201,6 +205,53 @@ final class JSONReader {
         position += consumed
         if !value.isFinite { throw Mismatch(message: "expected a finite number, got \(value)") }
         return value
+    }
+
+    private static let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
+
+    /// Parses the number at `position` when the fast path is exact; leaves `position` alone otherwise.
+    @inline(__always) private func fastNumber() -> Double? {
+        var p = position
+        let negative = storage[p] == UInt8(ascii: "-")
+        if negative { p += 1 }
+        var mantissa: UInt64 = 0, digits = 0, exponent = 0
+        var c = storage[p]
+        guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
+        while c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+            if digits >= 19 { return nil }
+            mantissa = mantissa &* 10 &+ UInt64(c &- UInt8(ascii: "0"))
+            if mantissa != 0 { digits += 1 }
+            p += 1; c = storage[p]
+        }
+        if c == UInt8(ascii: ".") {
+            p += 1; c = storage[p]
+            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
+            while c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                if digits >= 19 { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(c &- UInt8(ascii: "0"))
+                if mantissa != 0 { digits += 1 }
+                exponent -= 1
+                p += 1; c = storage[p]
+            }
+        }
+        if c == UInt8(ascii: "e") || c == UInt8(ascii: "E") {
+            p += 1; c = storage[p]
+            var negativeExponent = false
+            if c == UInt8(ascii: "-") || c == UInt8(ascii: "+") { negativeExponent = c == UInt8(ascii: "-"); p += 1; c = storage[p] }
+            guard c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") else { return nil }
+            var e = 0
+            while c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") {
+                if e > 10_000 { return nil }
+                e = e * 10 + Int(c &- UInt8(ascii: "0"))
+                p += 1; c = storage[p]
+            }
+            exponent += negativeExponent ? -e : e
+        }
+        guard mantissa <= (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
+        var value = Double(mantissa)
+        value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
+        position = p
+        return negative ? -value : value
     }
 
     /// An integer-valued number (ids); 3.0 is accepted, 3.5 is not.

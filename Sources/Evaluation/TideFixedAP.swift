@@ -11,15 +11,23 @@ struct FixedAPCalculator {
 
     private let run: TideRun
     private let entries: [Entry]
-    private let slots: [Int: Int]
     private let classIds: [Int]
+    /// Per error: class slot of its original point, and of its fixed point or of the ground truth it removes.
+    private let originalSlot: [Int]
+    private let fixedSlot: [Int]
 
     init(_ run: TideRun) {
         self.run = run
         classIds = run.ap.classIds
         var slots = [Int: Int]()
         for (s, id) in classIds.enumerated() { slots[id] = s }
-        self.slots = slots
+        originalSlot = run.errors.map { slots[$0.originalClass] ?? -1 }
+        fixedSlot = run.errors.map { error in
+            switch run.fixed(error) {
+            case .none: return -1
+            case .point(let classId, _), .removeGroundTruth(let classId): return slots[classId] ?? -1
+            }
+        }
         // (entry, group, sequence) sort keys: errors in error order, then true positives in push order.
         var keyed = [(entry: Entry, group: Int, sequence: Int)]()
         for (e, error) in run.errors.enumerated() where error.detection != nil {
@@ -54,13 +62,11 @@ struct FixedAPCalculator {
         for (e, error) in run.errors.enumerated() {
             var slot: Int?, correct = false
             if error.type == type {
-                switch run.fixed(error) {
-                case .none: break
-                case .point(let classId, _): slot = slots[classId]; correct = true
-                case .removeGroundTruth(let classId): groundTruth[slots[classId]!] -= 1
+                if fixedSlot[e] >= 0 {
+                    if error.type == .miss { groundTruth[fixedSlot[e]] -= 1 } else { slot = fixedSlot[e]; correct = true }
                 }
             } else if error.original != nil {
-                slot = slots[error.originalClass]
+                slot = originalSlot[e]
             }
             if let slot {
                 contribution[e] = (slot, correct)
