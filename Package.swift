@@ -32,7 +32,7 @@ let package = Package(
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
         .testTarget(name: "NNTests", dependencies: ["NN"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "CLITests", dependencies: ["FoveaCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
     ]
 )

@@ -35,24 +35,57 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let (net, arch) = try model.load()
-        let x = try input.map(readArray) ?? preprocessing.batch(image, for: arch)
+        let (x, sizes) = try input.map { (try readArray($0), []) } ?? preprocessing.batch(image, for: arch)
         let names = input.map { path in (0..<x.shape[0]).map { "\(path)[\($0)]" } } ?? image
         let out = withoutGrad { net(x) }
-        let probabilities = out.softmax(axis: 1)
-        let classes = out.shape[1]
-        var rows: [[String: Any]] = []
-        for i in 0..<out.shape[0] {
-            let p = (0..<classes).map { k in probabilities[flat: i * classes + k] }
-            let ranked = p.indices.sorted { p[$0] > p[$1] }.prefix(top)
-            rows.append(["source": names[i], "class": ranked.first!, "score": Double(p[ranked.first!]),
-                         "top": ranked.map { ["class": $0, "score": Double(p[$0])] }])
-            if json == nil && logits == nil { print("\(names[i])\tclass \(ranked.first!)\tscore \(String(format: "%.4f", p[ranked.first!]))") }
+        var document: [String: Any] = ["model": arch.rawValue, "weights": model.weights, "task": arch.task.rawValue]
+        switch arch.task {
+        case .classification: document["predictions"] = classify(out, names)
+        case .segmentation: document["predictions"] = segment(out, names)
+        case .detection: document["detections"] = try detect(out, net as! CenterNet, arch, sizes)
         }
         if let logits { try writeOutput(NPY.encode(out), to: logits) }
-        if let json {
-            let doc: [String: Any] = ["model": arch.rawValue, "weights": model.weights, "predictions": rows]
-            try writeOutput(JSONSerialization.data(withJSONObject: doc, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: json)
+        if let json { try writeOutput(JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: json) }
+    }
+
+    /// Top classes by softmax probability, one row per image.
+    private func classify(_ out: Tensor, _ names: [String]) -> [[String: Any]] {
+        let probabilities = out.softmax(axis: 1), classes = out.shape[1]
+        return (0..<out.shape[0]).map { i in
+            let p = (0..<classes).map { k in probabilities[flat: i * classes + k] }
+            let ranked = p.indices.sorted { p[$0] > p[$1] }.prefix(top)
+            if json == nil && logits == nil { print("\(names[i])\tclass \(ranked.first!)\tscore \(String(format: "%.4f", p[ranked.first!]))") }
+            return ["source": names[i], "class": ranked.first!, "score": Double(p[ranked.first!]),
+                    "top": ranked.map { ["class": $0, "score": Double(p[$0])] }]
         }
+    }
+
+    /// The arg-max class of every pixel, summarised as pixel counts per class (the full logits go to --logits).
+    private func segment(_ out: Tensor, _ names: [String]) -> [[String: Any]] {
+        let labels = out.argmax(axis: 1), plane = out.shape[2] * out.shape[3]
+        return (0..<out.shape[0]).map { i in
+            var counts = [Int](repeating: 0, count: out.shape[1])
+            for p in 0..<plane { counts[labels[i * plane + p]] += 1 }
+            if json == nil && logits == nil { print("\(names[i])\tpixels per class \(counts)") }
+            return ["source": names[i], "pixels_per_class": counts]
+        }
+    }
+
+    /// COCO results (image_id = position in the batch) with boxes mapped back to each original image.
+    private func detect(_ out: Tensor, _ net: CenterNet, _ arch: Architecture, _ sizes: [(Int, Int)]) throws -> [[String: Any]] {
+        let settings = try preprocessing.settings(for: arch)
+        var results: [[String: Any]] = []
+        for (i, detections) in net.decode(out).enumerated() {
+            var placement = (scale: (Float(1), Float(1)), offset: (Float(0), Float(0)))
+            if i < sizes.count { placement = settings.placement(height: sizes[i].0, width: sizes[i].1) }
+            for d in detections {
+                let box = [(d.box.x - placement.offset.1) / placement.scale.1, (d.box.y - placement.offset.0) / placement.scale.0,
+                           d.box.width / placement.scale.1, d.box.height / placement.scale.0].map(Double.init)
+                results.append(["image_id": i, "category_id": d.label, "bbox": box, "score": Double(d.score)])
+                if json == nil && logits == nil { print("\(input ?? image[i])\tclass \(d.label)\tscore \(String(format: "%.3f", d.score))\tbox \(box.map { String(format: "%.1f", $0) })") }
+            }
+        }
+        return results
     }
 
     private func readArray(_ path: String) throws -> Tensor {
@@ -115,16 +148,18 @@ struct PreprocessingOptions: ParsableArguments {
         return p
     }
 
-    /// Decodes, converts to RGB and preprocesses every image into one batch.
-    func batch(_ paths: [String], for arch: Architecture) throws -> Tensor {
+    /// Decodes, converts to RGB and preprocesses every image into one batch; also returns each original (height, width).
+    func batch(_ paths: [String], for arch: Architecture) throws -> (Tensor, [(Int, Int)]) {
         let p = try settings(for: arch)
+        var sizes: [(Int, Int)] = []
         let images = try paths.map { path -> Tensor in
             let image: Datasets.Image
             do { image = try ImageCodecs.read(path: path).rgb8() } catch let e as ImageCodecError { throw InputError(e.description) }
+            sizes.append((image.height, image.width))
             let hwc = Tensor(shape: [1, image.height, image.width, 3], image.floats())
             return p.apply(hwc.permuted([0, 3, 1, 2]))
         }
-        return Tensor.concat(images, axis: 0)
+        return (Tensor.concat(images, axis: 0), sizes)
     }
 
     static func triple(_ text: String, _ flag: String) throws -> [Float] {

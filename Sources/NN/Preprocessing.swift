@@ -49,6 +49,23 @@ public struct Preprocessing: Sendable {
         return (x - Tensor(shape: [1, 3, 1, 1], mean)) / Tensor(shape: [1, 3, 1, 1], std)
     }
 
+    /// Where an image of (height, width) lands in the model's input: input = original·scale + offset,
+    /// per axis (y, x). Maps predicted boxes back to the original pixels.
+    public func placement(height h: Int, width w: Int) -> (scale: (Float, Float), offset: (Float, Float)) {
+        switch resize {
+        case .stretch:
+            return ((Float(size) / Float(h), Float(size) / Float(w)), (0, 0))
+        case .letterbox:
+            let scale = Float(size) / Float(max(h, w))
+            let (nh, nw) = (max(1, Int((Float(h) * scale).rounded())), max(1, Int((Float(w) * scale).rounded())))
+            return ((Float(nh) / Float(h), Float(nw) / Float(w)), (Float((size - nh) / 2), Float((size - nw) / 2)))
+        case .centerCrop:
+            let short = size * 256 / 224, scale = Float(short) / Float(min(h, w))
+            let (nh, nw) = (max(size, Int((Float(h) * scale).rounded())), max(size, Int((Float(w) * scale).rounded())))
+            return ((Float(nh) / Float(h), Float(nw) / Float(w)), (-Float((nh - size) / 2), -Float((nw - size) / 2)))
+        }
+    }
+
     static func resized(_ x: Tensor, to size: (Int, Int)) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         if (h, w) == size { return x }

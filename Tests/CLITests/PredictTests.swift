@@ -1,4 +1,5 @@
 import Foundation
+import NN
 import Testing
 
 /// `fovea predict` end to end: the exact .npy path reproduces PyTorch's logits; images run through preprocessing;
@@ -52,6 +53,37 @@ import Testing
         let lines = run.out.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("\(png)\tclass "))
+    }
+
+    @Test func detectorEmitsCOCOResultsInOriginalPixels() throws {
+        let weights = dir.appendingPathComponent("centernet.safetensors")
+        try CenterNet(classes: 3, seed: 5).save(to: weights)
+        let images = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("fixtures/shapes/detection/images").path)
+            .sorted().prefix(2).map { repositoryRoot.appendingPathComponent("fixtures/shapes/detection/images/\($0)").path }
+        let json = dir.appendingPathComponent("det.json")
+        let run = try runFovea(["predict", "--model", "centernet_resnet18", "--weights", weights.path, "--image"] + images + ["--json", json.path])
+        #expect(run.status == 0, "\(run.err)")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: Any]
+        #expect(doc["task"] as? String == "detection")
+        let detections = try #require(doc["detections"] as? [[String: Any]])
+        #expect(detections.count <= 200)
+        for d in detections {
+            #expect(Set(d.keys) == ["image_id", "category_id", "bbox", "score"])
+            #expect((d["bbox"] as? [Double])?.count == 4)
+            #expect([0, 1].contains(d["image_id"] as? Int ?? -1))
+        }
+    }
+
+    @Test func segmenterCountsPixelsPerClass() throws {
+        let weights = dir.appendingPathComponent("unet.safetensors")
+        try UNet(classes: 3, seed: 5).save(to: weights)
+        let png = repositoryRoot.appendingPathComponent("fixtures/pngsuite/basn2c08.png").path
+        let json = dir.appendingPathComponent("seg.json")
+        let run = try runFovea(["predict", "--model", "unet_small", "--weights", weights.path, "--image", png, "--json", json.path])
+        #expect(run.status == 0, "\(run.err)")
+        let doc = try JSONSerialization.jsonObject(with: Data(contentsOf: json)) as! [String: Any]
+        let counts = try #require((doc["predictions"] as? [[String: Any]])?.first?["pixels_per_class"] as? [Int])
+        #expect(counts.count == 3 && counts.reduce(0, +) == 64 * 64)
     }
 
     @Test func badInputIsOneLineAndWritesNothing() throws {
