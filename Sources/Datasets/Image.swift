@@ -31,7 +31,7 @@ public struct Image: Sendable, Equatable {
     public var channels: Int { layout.channels }
     public var bitDepth: Int { samples.bitDepth }
 
-    /// The sample of channel `channel` at column `x`, row `y`, widened to 16 bits without rescaling.
+    /// The sample of channel `channel` at column `x`, row `y`, as stored (0…255 or 0…65535).
     public func sample(x: Int, y: Int, channel: Int) -> Int {
         let index = (y * width + x) * channels + channel
         switch samples {
