@@ -41,7 +41,10 @@ public enum CocoEvaluator {
         let input = CategoryInput(geometry: geometry, gtArea: groundTruth.annotations.map(\.area),
                                   gtCrowd: groundTruth.annotations.map(\.isCrowd),
                                   gtHasZeroId: groundTruth.annotations.map { $0.id == 0 },
-                                  detScore: detections.map(\.score),
+                                  detections: detGroups.items.map { d in
+                                      DetectionRecord(score: detections[d].score, area: geometry.detectionAreas[d],
+                                                      box: geometry.detectionBoxes[d], index: d)
+                                  },
                                   gtGroups: gtGroups, detGroups: detGroups, imageCount: I, parameters: p)
         let results = SendableBuffer(buffer: categoryResults)
         DispatchQueue.concurrentPerform(iterations: K) { k in
@@ -67,12 +70,15 @@ public enum CocoEvaluator {
         let gtArea: [Double]
         let gtCrowd: [Bool]
         let gtHasZeroId: [Bool]
-        let detScore: [Double]
+        /// Detections in group order (category, image, score), so each category reads them sequentially.
+        let detections: [DetectionRecord]
         let gtGroups: GroupIndex
         let detGroups: GroupIndex
         let imageCount: Int
         let parameters: CocoParameters
     }
+
+    struct DetectionRecord { var score: Double; var area: Double; var box: BoundingBox; var index: Int }
 
     /// precision [T][R][A][M] and recall [T][A][M] of one category; nil entries stay -1.
     struct CategoryResult { var precision: [Double]; var recall: [Double] }
@@ -85,7 +91,8 @@ public enum CocoEvaluator {
         let T = p.iouThresholds.count, A = p.areaRanges.count
         let maxDet = p.maxDetections.max() ?? 100
         let gtArea = input.gtArea, gtCrowd = input.gtCrowd, gtHasZeroId = input.gtHasZeroId
-        let detArea = input.geometry.detectionAreas
+        let records = input.detections, isBox = input.geometry.iouType == .bbox
+        let gtBoxes = input.geometry.groundTruthBoxes
         let thresholds = p.iouThresholds.map { min($0, 1 - 1e-10) }
 
         // Everything the accumulation needs, concatenated over images in image-id order.
@@ -99,18 +106,19 @@ public enum CocoEvaluator {
         for image in 0..<input.imageCount {
             let key = k * input.imageCount + image
             let gts = input.gtGroups.members(key)
-            let dts = input.detGroups.members(key).prefix(maxDet)
+            let first = input.detGroups.offsets[key]
+            let dts = first..<min(input.detGroups.offsets[key + 1], first + maxDet)  // positions in `records`
             let D = dts.count, G = gts.count
             if G == 0 && D == 0 { continue }
 
             let base = scores.count
-            for (rank, d) in dts.enumerated() { scores.append(input.detScore[d]); ranks.append(Int32(rank)) }
+            for (rank, d) in dts.enumerated() { scores.append(records[d].score); ranks.append(Int32(rank)) }
             if G == 0 {
                 // Nothing to match: a false positive unless its area is outside the range.
                 for d in dts {
                     for a in 0..<A {
                         let r = p.areaRanges[a]
-                        let o = detArea[d] < r.lower || detArea[d] > r.upper ? Outcome.ignored : .falsePositive
+                        let o = records[d].area < r.lower || records[d].area > r.upper ? Outcome.ignored : .falsePositive
                         outcomes.append(contentsOf: repeatElement(o.rawValue, count: T))
                     }
                 }
@@ -120,7 +128,12 @@ public enum CocoEvaluator {
 
             // IoU [D][G] with ground truths in file order.
             iou.removeAll(keepingCapacity: true)
-            for d in dts { for g in gts { iou.append(input.geometry.iou(detection: d, groundTruth: g, crowd: gtCrowd[g])) } }
+            for d in dts {
+                for g in gts {
+                    iou.append(isBox ? Overlap.boxIoU(records[d].box, gtBoxes[g], crowd: gtCrowd[g])
+                                     : input.geometry.iou(detection: records[d].index, groundTruth: g, crowd: gtCrowd[g]))
+                }
+            }
 
             for a in 0..<A {
                 let range = p.areaRanges[a]
@@ -169,7 +182,7 @@ public enum CocoEvaluator {
                             isMatched = !gtHasZeroId[g]
                             outcome = ignored[a][j] ? .ignored : (isMatched ? .truePositive : .falsePositive)
                         }
-                        if !isMatched && outcome != .ignored && (detArea[d] < range.lower || detArea[d] > range.upper) {
+                        if !isMatched && outcome != .ignored && (records[d].area < range.lower || records[d].area > range.upper) {
                             outcome = .ignored
                         }
                         outcomes[((base + dIndex) * A + a) * T + t] = outcome.rawValue

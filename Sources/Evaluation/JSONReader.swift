@@ -247,12 +247,33 @@ final class JSONReader {
             }
             exponent += negativeExponent ? -e : e
         }
-        guard mantissa <= (1 << 53), exponent >= -22, exponent <= 22 else { return nil }
-        var value = Double(mantissa)
-        value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
-        position = p
-        return negative ? -value : value
+        if mantissa <= (1 << 53), exponent >= -22, exponent <= 22 {
+            var value = Double(mantissa)
+            value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
+            position = p
+            return negative ? -value : value
+        }
+        #if arch(x86_64)
+        // 17–19 digit mantissas (Python's repr of most floats): x87 extended precision holds the
+        // mantissa and 10^k (k ≤ 27) exactly, so the quotient is rounded once to 64 bits. Rounding that
+        // to 53 bits is correct unless it sits within one unit of a halfway point: leave those to strtod.
+        if exponent >= -27, exponent <= 27, mantissa != 0 {
+            let m = Float80(mantissa), scale = Self.extendedPowersOfTen[abs(exponent)]
+            let extended = exponent < 0 ? m / scale : m * scale
+            let low = extended.significandBitPattern & 0x7FF
+            if low < 0x3FF || low > 0x401, extended > 1e-300, extended < 1e300 {
+                position = p
+                let value = Double(extended)
+                return negative ? -value : value
+            }
+        }
+        #endif
+        return nil
     }
+
+    #if arch(x86_64)
+    private static let extendedPowersOfTen: [Float80] = (0...27).map { e in (0..<e).reduce(Float80(1)) { r, _ in r * 10 } }
+    #endif
 
     /// An integer-valued number (ids); 3.0 is accepted, 3.5 is not.
     func readInteger() throws -> Int {

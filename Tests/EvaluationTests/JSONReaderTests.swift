@@ -24,6 +24,11 @@ import Testing
             texts.append("\(v)")                                   // shortest repr, 15–17 digits
             texts.append(String(format: "%.3f", v))
             texts.append(String(format: "%.6e", -v))
+            // 17–19 significant digits across magnitudes: the extended-precision path and its fallback.
+            let w = Double.random(in: 1..<10, using: &generator) * pow(10, Double(Int.random(in: -30...30, using: &generator)))
+            texts.append(String(format: "%.16e", w))
+            texts.append(String(format: "%.18e", w))
+            texts.append(String(format: "%.17g", w))
         }
         let parsed = try parse("[" + texts.joined(separator: ",") + "]")
         #expect(parsed.count == texts.count)
