@@ -64,6 +64,7 @@ struct COCOLint {
     /// Declared sizes by image id; reports bad fields, duplicate ids, escaping names, unreadable and mis-sized files.
     private mutating func checkImages(_ images: [JSONValue]) -> [Int: (width: Int, height: Int)] {
         var sizes: [Int: (width: Int, height: Int)] = [:], surveys: [ImageSurvey] = []
+        var files: [(location: String, name: String, path: String, width: Int, height: Int)] = []
         let root = URL(fileURLWithPath: imageRoot).standardizedFileURL.path
         for (index, image) in images.enumerated() {
             let location = "images[\(index)]"
@@ -81,13 +82,17 @@ struct COCOLint {
                 error("file-name-escapes-root", location + ".file_name", "\"\(name)\" points outside the image folder \(imageRoot)")
                 continue
             }
-            switch ImageSurvey.read(path, limits: options.limits) {
+            files.append((location, name, path, width, height))
+        }
+        for (file, result) in zip(files, ImageSurvey.readAll(files.map(\.path), limits: options.limits)) {
+            switch result {
             case .failure(let failure):
-                error("image-unreadable", location + ".file_name", failure.description)
+                error("image-unreadable", file.location + ".file_name", failure.description)
             case .success(let survey):
                 surveys.append(survey)
-                if survey.width != width || survey.height != height {
-                    error("image-size-mismatch", location, "\(name) is \(survey.width)×\(survey.height), the file says \(width)×\(height)")
+                if survey.width != file.width || survey.height != file.height {
+                    error("image-size-mismatch", file.location,
+                          "\(file.name) is \(survey.width)×\(survey.height), the file says \(file.width)×\(file.height)")
                 }
             }
         }

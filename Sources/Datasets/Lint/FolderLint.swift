@@ -10,8 +10,8 @@ enum FolderLint {
             return [LintFinding(.error, "class-empty", file: error.file, error.problem)]
         }
         var findings: [LintFinding] = [], surveys: [ImageSurvey] = []
-        for sample in dataset.samples {
-            switch ImageSurvey.read(sample.path, limits: options.limits) {
+        for (sample, result) in zip(dataset.samples, ImageSurvey.readAll(dataset.samples.map(\.path), limits: options.limits)) {
+            switch result {
             case .failure(let failure): findings.append(LintFinding(.error, "image-unreadable", file: sample.path, failure.problem))
             case .success(let survey): surveys.append(survey)
             }

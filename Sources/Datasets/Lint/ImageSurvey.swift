@@ -21,6 +21,20 @@ struct ImageSurvey {
         }
     }
 
+    /// Surveys every path on all cores, results in path order.
+    static func readAll(_ paths: [String], limits: ImageLimits) -> [Result<ImageSurvey, ImageCodecError>] {
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, paths.count))
+        let loader = PrefetchingLoader(count: paths.count, workers: workers, prefetch: 4 * workers) { index in
+            read(paths[index], limits: limits)
+        }
+        var results: [Result<ImageSurvey, ImageCodecError>] = []
+        while let next = loader.next() {
+            // The load closure never throws: failures travel inside its Result.
+            if case .success(let survey) = next { results.append(survey) }
+        }
+        return results
+    }
+
     private static func thumbnail(_ rgb: [UInt8], width: Int, height: Int) -> [Double] {
         let side = thumbnailSide
         var cells = [Double](repeating: 0, count: side * side)
