@@ -19,6 +19,20 @@ public enum CocoFiles {
         try parse(path: path) { reader, context in try readDetections(reader, context, iouType: iouType) }
     }
 
+    /// Segm evaluation needs a segmentation on every ground truth, and an image size wherever it is a polygon.
+    public static func checkSegmentation(_ groundTruth: CocoGroundTruth, file: String) throws {
+        var sizes = [Int: (width: Int, height: Int)]()
+        for image in groundTruth.images { sizes[image.id] = (image.width, image.height) }
+        for (i, a) in groundTruth.annotations.enumerated() {
+            guard let segmentation = a.segmentation else {
+                throw EvaluationError("\(file): annotations[\(i)]: missing \"segmentation\" (needed for --iou-type segm)")
+            }
+            if case .polygons = segmentation, let size = sizes[a.imageId], size.width <= 0 || size.height <= 0 {
+                throw EvaluationError("\(file): annotations[\(i)].segmentation: image \(a.imageId) has no width and height to draw the polygon on")
+            }
+        }
+    }
+
     /// Every detection's image and category must exist in the ground truth.
     public static func check(_ detections: [Detection], file: String, against groundTruth: CocoGroundTruth) throws {
         let imageIds = Set(groundTruth.images.map(\.id)), categoryIds = Set(groundTruth.categories.map(\.id))
@@ -280,6 +294,7 @@ public enum CocoFiles {
             return .uncompressedRLE(RunLengthMask(height: size[0], width: size[1], counts: numericCounts))
         }
         guard let stringCounts else { throw context.fail(path, "missing \"counts\"") }
+        guard RunLengthString.decode(stringCounts) != nil else { throw context.fail("\(path).counts", "not a COCO RLE string") }
         return .compressedRLE(height: size[0], width: size[1], counts: stringCounts)
     }
 }

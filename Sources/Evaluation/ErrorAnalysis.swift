@@ -39,10 +39,24 @@ public struct ErrorAnalysis: Sendable {
         let (gt, dets) = try inParallel({ try CocoFiles.loadGroundTruth(path: groundTruthPath, keepSegmentation: iouType == .segm) },
                                         { try CocoFiles.loadUncheckedDetections(path: detectionsPath, iouType: iouType) })
         try CocoFiles.check(dets, file: detectionsPath, against: gt)
+        if iouType == .segm { try CocoFiles.checkSegmentation(gt, file: groundTruthPath) }
         let loaded = clock.now
         var analysis = try ErrorAnalysis(groundTruth: gt, detections: dets, iouType: iouType)
         let d = loaded - start
         analysis.stageSeconds.insert(("load both files", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18), at: 0)
         return analysis
+    }
+}
+
+extension ErrorAnalysis {
+    /// One timed run of what `fovea errors` does without `--json` (both files loaded, COCO and TIDE),
+    /// in wall-clock seconds; for `fovea bench errors` (workload W3).
+    public static func measureSeconds(groundTruthPath: String, detectionsPath: String, iouType: IoUType = .bbox) throws -> Double {
+        let clock = ContinuousClock()
+        let start = clock.now
+        let analysis = try run(groundTruthPath: groundTruthPath, detectionsPath: detectionsPath, iouType: iouType)
+        let elapsed = clock.now - start
+        _ = analysis.textSummary()
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }

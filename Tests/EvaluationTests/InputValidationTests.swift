@@ -92,3 +92,20 @@ import Testing
         #expect(groundTruthError("") .hasPrefix("GT.json: top level"))
     }
 }
+
+@Suite struct SegmentationInputTests {
+    @Test func brokenRLEStringAndMissingPolygonCanvas() throws {
+        let gtText = """
+        {"images": [{"id": 1}], "categories": [{"id": 3}],
+         "annotations": [{"id": 5, "image_id": 1, "category_id": 3, "bbox": [1, 1, 4, 4], "segmentation": [[1, 1, 5, 1, 5, 5]]}]}
+        """
+        let gt = try CocoFiles.parseGroundTruth(Array(gtText.utf8), name: "GT.json")
+        #expect(throws: EvaluationError("GT.json: annotations[0].segmentation: image 1 has no width and height to draw the polygon on")) {
+            try CocoFiles.checkSegmentation(gt, file: "GT.json")
+        }
+        let dets = #"[{"image_id": 1, "category_id": 3, "score": 1, "segmentation": {"size": [4, 4], "counts": "a b"}}]"#
+        #expect(throws: EvaluationError("dets.json: [0].segmentation.counts: not a COCO RLE string")) {
+            try CocoFiles.parseDetections(Array(dets.utf8), name: "dets.json", groundTruth: gt, iouType: .segm)
+        }
+    }
+}
