@@ -38,8 +38,9 @@ struct COCOLint {
         let imageSizes = checkImages(images)
         let counts = checkAnnotations(annotations, imageSizes: imageSizes, categoryIDs: Set(categoryNames.map(\.id)))
 
+        var warned: Set<Int> = []  // a duplicated image id is reported once, as a duplicate
         for (index, image) in images.enumerated() {
-            if let id = image["id"]?.integer, counts.perImage[id, default: 0] == 0 {
+            if let id = image["id"]?.integer, warned.insert(id).inserted, counts.perImage[id, default: 0] == 0 {
                 warning("image-without-annotations", "images[\(index)]", "\(image["file_name"]?.string ?? "image \(id)") has no annotations")
             }
         }
@@ -146,7 +147,8 @@ struct COCOLint {
 
     private mutating func checkSegmentation(_ value: JSONValue, _ location: String, _ size: (width: Int, height: Int)?) {
         if let polygons = value.array {
-            var total = 0.0
+            // "Empty" only when every polygon is well formed yet they enclose nothing; a malformed one says more.
+            var total = 0.0, wellFormed = 0
             for (index, polygon) in polygons.enumerated() {
                 let here = "\(location)[\(index)]"
                 guard let values = polygon.array, case let coordinates = values.compactMap(\.number), coordinates.count == values.count else {
@@ -162,10 +164,13 @@ struct COCOLint {
                 if points.count < 3 { error("polygon-too-few-points", here, "\(points.count) points; a polygon needs at least 3"); continue }
                 if let (first, second) = PolygonChecks.selfIntersection(points) {
                     error("polygon-self-intersecting", here, "edges \(first) and \(second) cross")
+                    continue
                 }
                 total += PolygonChecks.area(points)
+                wellFormed += 1
             }
-            if total == 0 && !polygons.isEmpty { error("mask-empty", location, "the polygons enclose no area") }
+            // An empty list is how box-only exports say "no mask", not an empty mask.
+            if total == 0 && wellFormed == polygons.count && !polygons.isEmpty { error("mask-empty", location, "the polygons enclose no area") }
             return
         }
         guard let dimensions = value["size"]?.array?.compactMap(\.integer), dimensions.count == 2 else {
