@@ -126,35 +126,40 @@ struct TideRun {
             func label(_ kind: TideDetectionLabel.Kind, _ j: Int?, _ value: Double) {
                 labels[d] = .init(kind: kind, groundTruthIndex: j.map { gts[$0] }, iou: value, insideCrowd: insideCrowd)
             }
-            func argmax(_ value: (Int) -> Double) -> (Int, Double) {
-                var best = 0, bestValue = value(0)
-                for j in 1..<G { let v = value(j); if v > bestValue { best = j; bestValue = v } }
-                return (best, bestValue)
-            }
             if G == 0 {
                 errors.append(.init(type: .bkg, detection: d, groundTruth: nil, original: original, originalClass: det.categoryId, canFix: false))
                 label(.bkg, nil, 0)
                 continue
             }
-            let (locIndex, locIoU) = argmax { classIoU(i, $0) }
+            // The four arg-maxima tidecv tests in turn (first maximum wins, as np.argmax), in one sweep:
+            // same class, other class, same class among used ground truths, any class.
+            var locIndex = 0, locIoU = classIoU(i, 0)
+            var clsIndex = 0, clsIoU = sameClass[i * G] ? 0 : iou[i * G]
+            var dupeIndex = 0, dupeIoU = gtUsed[gts[0]] ? locIoU : 0
+            var anyIndex = 0, anyIoU = iou[i * G]
+            for j in 1..<G {
+                let v = iou[i * G + j], same = sameClass[i * G + j]
+                let sameValue = same ? v : 0, otherValue = same ? 0 : v, usedValue = gtUsed[gts[j]] ? sameValue : 0
+                if sameValue > locIoU { locIndex = j; locIoU = sameValue }
+                if otherValue > clsIoU { clsIndex = j; clsIoU = otherValue }
+                if usedValue > dupeIoU { dupeIndex = j; dupeIoU = usedValue }
+                if v > anyIoU { anyIndex = j; anyIoU = v }
+            }
             if TideEvaluator.backgroundIoU <= locIoU && locIoU <= TideEvaluator.foregroundIoU {
                 addFixableError(.loc, detection: d, groundTruth: gts[locIndex], original: original)
                 label(.loc, locIndex, locIoU)
                 continue
             }
-            let (clsIndex, clsIoU) = argmax { sameClass[i * G + $0] ? 0 : iou[i * G + $0] }
             if clsIoU >= TideEvaluator.foregroundIoU {
                 addFixableError(.cls, detection: d, groundTruth: gts[clsIndex], original: original)
                 label(.cls, clsIndex, clsIoU)
                 continue
             }
-            let (dupeIndex, dupeIoU) = argmax { gtUsed[gts[$0]] ? classIoU(i, $0) : 0 }
             if dupeIoU >= TideEvaluator.foregroundIoU {
                 errors.append(.init(type: .dupe, detection: d, groundTruth: gts[dupeIndex], original: original, originalClass: det.categoryId, canFix: false))
                 label(.dupe, dupeIndex, dupeIoU)
                 continue
             }
-            let (anyIndex, anyIoU) = argmax { iou[i * G + $0] }
             let type: TideErrorType = anyIoU <= TideEvaluator.backgroundIoU ? .bkg : .both
             errors.append(.init(type: type, detection: d, groundTruth: nil, original: original, originalClass: det.categoryId, canFix: false))
             if type == .bkg { label(.bkg, nil, anyIoU) } else { label(.both, anyIndex, anyIoU) }

@@ -5,46 +5,66 @@
 /// true or moves them to another class — never changes a score — so one global order by
 /// (score desc, errors before positives, sequence) serves every fix. And only true positives move
 /// the 101-point curve: after the envelope, precision at a recall point is the best precision at any
-/// later true positive. So each fix is one pass counting false positives between true positives.
+/// later true positive. So each fix is one sequential pass counting false positives between true positives.
 struct FixedAPCalculator {
-    private struct Entry { var score: Double; var error: Int32; var slot: Int32 }  // error < 0: a true positive
+    /// One data point in the global order: an original true positive, or a detection's error.
+    private struct Entry {
+        /// Error type index (`TideErrorType.allCases`), or -1 for an original true positive.
+        var type: Int8
+        /// Class slot of the unfixed point (-1: the detection is inside a crowd and has none).
+        var originalSlot: Int32
+        /// Class slot of the fixed point (-1: fixing removes it).
+        var fixedSlot: Int32
+    }
 
-    private let run: TideRun
     private let entries: [Entry]
     private let classIds: [Int]
-    /// Per error: class slot of its original point, and of its fixed point or of the ground truth it removes.
-    private let originalSlot: [Int]
-    private let fixedSlot: [Int]
+    private let groundTruthCounts: [Int]
+    private let falseNegatives: [Int]
+    /// Per class, the Miss errors (fixing Miss removes that many ground truths).
+    private let misses: [[Int]]
+    /// Per error in error order: its type, and the class slots it pushes unfixed / fixed (for tidecv's
+    /// class creation order, which fixes the summation order of the mean).
+    private let errorType: [Int8], errorOriginalSlot: [Int32], errorFixedSlot: [Int32]
 
     init(_ run: TideRun) {
-        self.run = run
         classIds = run.ap.classIds
+        groundTruthCounts = run.ap.groundTruthCounts
         var slots = [Int: Int]()
         for (s, id) in classIds.enumerated() { slots[id] = s }
-        originalSlot = run.errors.map { slots[$0.originalClass] ?? -1 }
-        fixedSlot = run.errors.map { error in
+        falseNegatives = classIds.map { run.falseNegatives[$0] ?? 0 }
+        let types = TideErrorType.allCases
+        var misses = [[Int]](repeating: [], count: classIds.count)
+        var errorType = [Int8](), errorOriginalSlot = [Int32](), errorFixedSlot = [Int32]()
+        errorType.reserveCapacity(run.errors.count)
+        var keyed = [(score: Double, sequence: Int, entry: Entry)]()
+        keyed.reserveCapacity(run.errors.count + run.ap.points.reduce(0) { $0 + $1.count })
+        for (e, error) in run.errors.enumerated() {
+            let type = Int8(types.firstIndex(of: error.type)!)
+            let original = error.original != nil ? Int32(slots[error.originalClass] ?? -1) : -1
+            var fixed: Int32 = -1
             switch run.fixed(error) {
-            case .none: return -1
-            case .point(let classId, _), .removeGroundTruth(let classId): return slots[classId] ?? -1
+            case .none: break
+            case .point(let classId, _): fixed = Int32(slots[classId] ?? -1)
+            case .removeGroundTruth(let classId): misses[slots[classId]!].append(e)
+            }
+            errorType.append(type); errorOriginalSlot.append(original); errorFixedSlot.append(fixed)
+            if let d = error.detection {
+                keyed.append((run.detections[d].score, e, Entry(type: type, originalSlot: original, fixedSlot: fixed)))
             }
         }
-        // (entry, group, sequence) sort keys: errors in error order, then true positives in push order.
-        var keyed = [(entry: Entry, group: Int, sequence: Int)]()
-        for (e, error) in run.errors.enumerated() where error.detection != nil {
-            keyed.append((Entry(score: run.detections[error.detection!].score, error: Int32(e), slot: -1), 0, e))
-        }
-        var sequence = 0
+        // True positives after every error of equal score, in push order.
+        var sequence = run.errors.count
         for (s, points) in run.ap.points.enumerated() {
             for point in points where point.correct {
-                keyed.append((Entry(score: point.score, error: -1, slot: Int32(s)), 1, sequence)); sequence += 1
+                keyed.append((point.score, sequence, Entry(type: -1, originalSlot: Int32(s), fixedSlot: Int32(s))))
+                sequence += 1
             }
         }
-        keyed.sort { a, b in
-            if a.entry.score != b.entry.score { return a.entry.score > b.entry.score }
-            if a.group != b.group { return a.group < b.group }
-            return a.sequence < b.sequence
-        }
+        keyed.sort { a, b in a.score != b.score ? a.score > b.score : a.sequence < b.sequence }
         entries = keyed.map(\.entry)
+        self.misses = misses
+        self.errorType = errorType; self.errorOriginalSlot = errorOriginalSlot; self.errorFixedSlot = errorFixedSlot
     }
 
     /// mAP ×100 with every error of `type` fixed (nil: none), optionally with perfect ranking
@@ -52,48 +72,38 @@ struct FixedAPCalculator {
     /// ground truth (FalseNeg).
     func meanAP(fixing type: TideErrorType?, perfectRanking: Bool = false, dropFalseNegatives: Bool = false) -> Double {
         let K = classIds.count
-        var groundTruth = run.ap.groundTruthCounts
-        if dropFalseNegatives { for (s, id) in classIds.enumerated() { groundTruth[s] -= run.falseNegatives[id] ?? 0 } }
+        let fixedType = type.map { Int8(TideErrorType.allCases.firstIndex(of: $0)!) } ?? -2
+        var groundTruth = groundTruthCounts
+        if dropFalseNegatives { for s in 0..<K { groundTruth[s] -= falseNegatives[s] } }
+        if type == .miss { for s in 0..<K { groundTruth[s] -= misses[s].count } }
 
-        // What each error contributes in this fixed copy: nil, or (class slot, true/false).
-        var contribution = [(slot: Int, correct: Bool)?](repeating: nil, count: run.errors.count)
         // Classes in tidecv's creation order: first pushed by an error, then the rest as in the original.
         var firstSeen = [Bool](repeating: false, count: K), creationOrder = [Int]()
-        for (e, error) in run.errors.enumerated() {
-            var slot: Int?, correct = false
-            if error.type == type {
-                if fixedSlot[e] >= 0 {
-                    if error.type == .miss { groundTruth[fixedSlot[e]] -= 1 } else { slot = fixedSlot[e]; correct = true }
-                }
-            } else if error.original != nil {
-                slot = originalSlot[e]
-            }
-            if let slot {
-                contribution[e] = (slot, correct)
-                if !firstSeen[slot] { firstSeen[slot] = true; creationOrder.append(slot) }
-            }
+        for e in errorType.indices {
+            let slot = Int(errorType[e] == fixedType ? errorFixedSlot[e] : errorOriginalSlot[e])
+            if slot >= 0 && !firstSeen[slot] { firstSeen[slot] = true; creationOrder.append(slot) }
         }
         for s in 0..<K where !firstSeen[s] { creationOrder.append(s) }
 
         var truePositivePrecisions = [[Double]](repeating: [], count: K)
         var trueCounts = [Int](repeating: 0, count: K), falseCounts = [Int](repeating: 0, count: K)
-        func visit(_ slot: Int, _ correct: Bool) {
-            if correct {
-                trueCounts[slot] += 1
-                truePositivePrecisions[slot].append(Double(trueCounts[slot]) / Double(trueCounts[slot] + falseCounts[slot]))
-            } else {
-                falseCounts[slot] += 1
+        entries.withUnsafeBufferPointer { entries in
+            // pass 0: everything in order; with perfect ranking, pass 0 takes the true points, pass 1 the false.
+            for pass in 0..<(perfectRanking ? 2 : 1) {
+                for entry in entries {
+                    let correct: Bool, slot: Int
+                    if entry.type < 0 { correct = true; slot = Int(entry.originalSlot) }
+                    else if entry.type == fixedType { correct = true; slot = Int(entry.fixedSlot) }
+                    else { correct = false; slot = Int(entry.originalSlot) }
+                    if slot < 0 || (perfectRanking && correct != (pass == 0)) { continue }
+                    if correct {
+                        trueCounts[slot] += 1
+                        truePositivePrecisions[slot].append(Double(trueCounts[slot]) / Double(trueCounts[slot] + falseCounts[slot]))
+                    } else {
+                        falseCounts[slot] += 1
+                    }
+                }
             }
-        }
-        func resolve(_ entry: Entry) -> (slot: Int, correct: Bool)? {
-            entry.error < 0 ? (Int(entry.slot), true) : contribution[Int(entry.error)]
-        }
-        if perfectRanking {
-            // Scores become 1 and 0: all true positives rank before all false positives.
-            for entry in entries { if let c = resolve(entry), c.correct { visit(c.slot, true) } }
-            for entry in entries { if let c = resolve(entry), !c.correct { visit(c.slot, false) } }
-        } else {
-            for entry in entries { if let c = resolve(entry) { visit(c.slot, c.correct) } }
         }
 
         var sum = 0.0, n = 0
