@@ -20,7 +20,9 @@ let package = Package(
         .systemLibrary(name: "CCairo", path: "Sources/CShims/CCairo", pkgConfig: "cairo",
                        providers: [.apt(["libcairo2-dev"])]),
 
-        .target(name: "Tensors", dependencies: ["COpenBLAS"]),
+        .systemLibrary(name: "CDNNL", path: "Sources/CShims/CDNNL", providers: [.apt(["libdnnl-dev"])]),
+
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),

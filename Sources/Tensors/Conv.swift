@@ -1,3 +1,5 @@
+import Foundation
+
 // 2-D convolution (PyTorch's `conv2d` semantics) by im2col + GEMM, with a direct kernel for depthwise.
 
 /// Geometry of a 2-D convolution or pooling window: (height, width) pairs.
@@ -31,15 +33,36 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor? = nil, stride:
 
 public func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, window: Window, groups: Int) -> Tensor {
     let conv = Convolution(input: x.shape, weight: weight.shape, window: window, groups: groups)
-    let y = conv.forward(x, weight)
-    if let bias {
-        precondition(bias.shape == [conv.outChannels], "conv2d bias \(bias.shape) for \(conv.outChannels) channels")
-        y.addPerChannel(bias)
+    if let bias { precondition(bias.shape == [conv.outChannels], "conv2d bias \(bias.shape) for \(conv.outChannels) channels") }
+    let inputs = [x, weight] + (bias.map { [$0] } ?? [])
+    switch ConvolutionBackend.current {
+    case .oneDNN:
+        let training = GradMode.isEnabled && inputs.contains(where: \.requiresGrad)
+        let engine = DNNLConvolution.cached(conv.key(bias: bias != nil, training: training))
+        let y = Tensor.empty([conv.n, conv.outChannels, conv.oh, conv.ow])
+        engine.forward(x: x.data, weight: weight.data, bias: bias?.data, y: y.data)
+        return Tensor.result(y, inputs) { g in
+            let dx = x.requiresGrad ? Tensor.empty(x.shape) : nil, dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
+            if let dx { engine.backwardData(dy: g.data, weight: weight.data, dx: dx.data) }
+            if let dw { engine.backwardWeights(x: x.data, dy: g.data, dw: dw.data) }
+            return [dx, dw] + (bias == nil ? [] : [g.sum(axes: [0, 2, 3])])
+        }
+    case .im2col:
+        let y = conv.forward(x, weight)
+        if let bias { y.addPerChannel(bias) }
+        return Tensor.result(y, inputs) { g in
+            let (dx, dw) = conv.backward(g, x, weight, needInput: x.requiresGrad, needWeight: weight.requiresGrad)
+            return [dx, dw] + (bias == nil ? [] : [g.sum(axes: [0, 2, 3])])
+        }
     }
-    return Tensor.result(y, [x, weight] + (bias.map { [$0] } ?? [])) { g in
-        let (dx, dw) = conv.backward(g, x, weight, needInput: x.requiresGrad, needWeight: weight.requiresGrad)
-        return [dx, dw] + (bias == nil ? [] : [g.sum(axes: [0, 2, 3])])
-    }
+}
+
+/// How convolutions run: oneDNN (PyTorch's CPU library, the default) or im2col + OpenBLAS GEMM.
+/// `FOVEA_CONV=im2col` selects the latter for a whole process; tests switch per task.
+public enum ConvolutionBackend: String, Sendable, CaseIterable {
+    case oneDNN = "onednn", im2col
+    @TaskLocal public static var current: ConvolutionBackend =
+        ProcessInfo.processInfo.environment["FOVEA_CONV"].flatMap(ConvolutionBackend.init(rawValue:)) ?? .oneDNN
 }
 
 /// One convolution's geometry and its forward and backward kernels.
@@ -63,6 +86,12 @@ struct Convolution {
         self.window = window
         (oh, ow) = window.outputSize((h, w))
         precondition(oh > 0 && ow > 0, "conv2d output would be empty for input \(input) and kernel \(window.kernel)")
+    }
+
+    func key(bias: Bool, training: Bool) -> DNNLConvolution.Key {
+        DNNLConvolution.Key(input: [n, c, h, w], weight: [outChannels, cg, window.kernel.0, window.kernel.1],
+                            stride: [window.stride.0, window.stride.1], padding: [window.padding.0, window.padding.1],
+                            dilation: [window.dilation.0, window.dilation.1], groups: groups, bias: bias, training: training)
     }
 
     /// Images per GEMM: enough work per call to keep BLAS's threads busy (small-K layers such as an RGB

@@ -10,8 +10,13 @@ import Testing
         #expect(names == Set(opCatalog.keys))
     }
 
-    @Test(arguments: GoldenFile.shared.cases)
-    func forwardAndBackwardMatchPyTorch(_ golden: GoldenCase) throws {
+    /// Every case on both convolution paths (oneDNN and im2col + GEMM).
+    @Test(arguments: GoldenFile.shared.cases, ConvolutionBackend.allCases)
+    func forwardAndBackwardMatchPyTorch(_ golden: GoldenCase, _ backend: ConvolutionBackend) throws {
+        try ConvolutionBackend.$current.withValue(backend) { try check(golden) }
+    }
+
+    func check(_ golden: GoldenCase) throws {
         let op = try #require(opCatalog[golden.name])
         let inputs = golden.inputs.mapValues { a in a.tensor }
         for (name, t) in inputs { t.requiresGrad = golden.grads[name] != nil }

@@ -1,0 +1,187 @@
+import CDNNL
+import Foundation
+
+/// Convolutions through oneDNN, the library PyTorch itself runs on CPUs. Tensors stay plain NCHW at the
+/// interface; inside, oneDNN picks its blocked layouts (nChw16c on AVX-512) and we reorder in and out.
+/// One `DNNLConvolution` per geometry is built once and cached: primitive creation costs milliseconds.
+final class DNNLConvolution: @unchecked Sendable {
+    struct Key: Hashable {
+        let input: [Int], weight: [Int], stride: [Int], padding: [Int], dilation: [Int], groups: Int
+        let bias: Bool, training: Bool
+    }
+
+    nonisolated(unsafe) private static let engine: dnnl_engine_t = {
+        var e: dnnl_engine_t?
+        check(dnnl_engine_create(&e, dnnl_cpu, 0), "engine")
+        return e!
+    }()
+    nonisolated(unsafe) private static let stream: dnnl_stream_t = {
+        var s: dnnl_stream_t?
+        check(dnnl_stream_create(&s, engine, dnnl_stream_default_flags.rawValue), "stream")
+        return s!
+    }()
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var cache: [Key: DNNLConvolution] = [:]
+
+    static func cached(_ key: Key) -> DNNLConvolution {
+        lock.lock(); defer { lock.unlock() }
+        if let c = cache[key] { return c }
+        let c = DNNLConvolution(key)
+        cache[key] = c
+        return c
+    }
+
+    private let forwardStep: Step
+    private let backwardDataStep: Step?
+    private let backwardWeightsStep: Step?
+
+    private init(_ key: Key) {
+        let (n, c, h, w) = (key.input[0], key.input[1], key.input[2], key.input[3])
+        let (o, kh, kw) = (key.weight[0], key.weight[2], key.weight[3])
+        let oh = (h + 2 * key.padding[0] - key.dilation[0] * (kh - 1) - 1) / key.stride[0] + 1
+        let ow = (w + 2 * key.padding[1] - key.dilation[1] * (kw - 1) - 1) / key.stride[1] + 1
+        let g = key.groups
+        let src = Self.desc([n, c, h, w], dnnl_nchw), dst = Self.desc([n, o, oh, ow], dnnl_nchw)
+        let wts = g == 1 ? Self.desc(key.weight, dnnl_oihw) : Self.desc([g, o / g, c / g, kh, kw], dnnl_goihw)
+        var bias = Self.desc([o], dnnl_x)
+        var srcAny = Self.desc([n, c, h, w], dnnl_format_tag_any), dstAny = Self.desc([n, o, oh, ow], dnnl_format_tag_any)
+        var wtsAny = g == 1 ? Self.desc(key.weight, dnnl_format_tag_any) : Self.desc([g, o / g, c / g, kh, kw], dnnl_format_tag_any)
+        let strides = Self.dims(key.stride), dilates = Self.dims(key.dilation.map { $0 - 1 })  // oneDNN counts extra gaps
+        let padLeft = Self.dims(key.padding)
+        // The right padding that makes oneDNN's output size equal PyTorch's floor division.
+        let padRight = Self.dims([(oh - 1) * key.stride[0] - h + key.dilation[0] * (kh - 1) + 1 - key.padding[0],
+                                  (ow - 1) * key.stride[1] - w + key.dilation[1] * (kw - 1) + 1 - key.padding[1]])
+
+        var forwardDesc = dnnl_convolution_desc_t()
+        withUnsafePointer(to: &bias) { biasDesc in
+            Self.check(dnnl_dilated_convolution_forward_desc_init(&forwardDesc, key.training ? dnnl_forward_training : dnnl_forward_inference,
+                dnnl_convolution_direct, &srcAny, &wtsAny, key.bias ? biasDesc : nil, &dstAny, strides, dilates, padLeft, padRight), "forward")
+        }
+        let forwardPD = Self.primitiveDesc(&forwardDesc, hint: nil)
+        defer { dnnl_primitive_desc_destroy(forwardPD) }  // the backward descriptors take it as their hint
+        forwardStep = Step(forwardPD, [(DNNL_ARG_SRC, src, false), (DNNL_ARG_WEIGHTS, wts, false)]
+            + (key.bias ? [(DNNL_ARG_BIAS, bias, false)] : []) + [(DNNL_ARG_DST, dst, true)])
+        guard key.training else { backwardDataStep = nil; backwardWeightsStep = nil; return }
+
+        var dataDesc = dnnl_convolution_desc_t()
+        Self.check(dnnl_dilated_convolution_backward_data_desc_init(&dataDesc, dnnl_convolution_direct, &srcAny, &wtsAny, &dstAny,
+                                                                    strides, dilates, padLeft, padRight), "backward data")
+        let dataPD = Self.primitiveDesc(&dataDesc, hint: forwardPD)
+        defer { dnnl_primitive_desc_destroy(dataPD) }
+        backwardDataStep = Step(dataPD, [(DNNL_ARG_DIFF_DST, dst, false), (DNNL_ARG_WEIGHTS, wts, false), (DNNL_ARG_DIFF_SRC, src, true)])
+        var weightsDesc = dnnl_convolution_desc_t()
+        Self.check(dnnl_dilated_convolution_backward_weights_desc_init(&weightsDesc, dnnl_convolution_direct, &srcAny, &wtsAny, nil,
+                                                                       &dstAny, strides, dilates, padLeft, padRight), "backward weights")
+        let weightsPD = Self.primitiveDesc(&weightsDesc, hint: forwardPD)
+        defer { dnnl_primitive_desc_destroy(weightsPD) }
+        backwardWeightsStep = Step(weightsPD, [(DNNL_ARG_SRC, src, false), (DNNL_ARG_DIFF_DST, dst, false), (DNNL_ARG_DIFF_WEIGHTS, wts, true)])
+    }
+
+    func forward(x: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, bias: UnsafeMutablePointer<Float>?,
+                 y: UnsafeMutablePointer<Float>) {
+        forwardStep.run([x, weight] + (bias.map { [$0] } ?? []) + [y])
+    }
+
+    func backwardData(dy: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>) {
+        backwardDataStep!.run([dy, weight, dx])
+    }
+
+    func backwardWeights(x: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>) {
+        backwardWeightsStep!.run([x, dy, dw])
+    }
+
+    /// One primitive with its arguments: each bound to the caller's plain memory, through an internal
+    /// memory and a reorder when oneDNN chose another layout.
+    private final class Step {
+        let primitive: dnnl_primitive_t
+        let ports: [Port]
+        let scratchpad: dnnl_memory_t?
+
+        struct Port {
+            let arg: Int32
+            let user: dnnl_memory_t
+            let inner: dnnl_memory_t?
+            let reorder: dnnl_primitive_t?
+            let isOutput: Bool
+        }
+
+        init(_ pd: dnnl_primitive_desc_t, _ args: [(Int32, dnnl_memory_desc_t, Bool)]) {
+            var p: dnnl_primitive_t?
+            DNNLConvolution.check(dnnl_primitive_create(&p, pd), "primitive")
+            primitive = p!
+            ports = args.map { arg, userDesc, isOutput in
+                var userDesc = userDesc
+                var user: dnnl_memory_t?
+                DNNLConvolution.check(dnnl_memory_create(&user, &userDesc, DNNLConvolution.engine, nil), "memory")
+                let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, arg)!
+                guard dnnl_memory_desc_equal(chosen, &userDesc) == 0 else {
+                    return Port(arg: arg, user: user!, inner: nil, reorder: nil, isOutput: isOutput)
+                }
+                var inner: dnnl_memory_t?
+                DNNLConvolution.check(dnnl_memory_create(&inner, chosen, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "memory")
+                var reorderPD: dnnl_primitive_desc_t?
+                if isOutput {
+                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, chosen, DNNLConvolution.engine, &userDesc, DNNLConvolution.engine, nil), "reorder")
+                } else {
+                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, &userDesc, DNNLConvolution.engine, chosen, DNNLConvolution.engine, nil), "reorder")
+                }
+                var reorder: dnnl_primitive_t?
+                DNNLConvolution.check(dnnl_primitive_create(&reorder, reorderPD), "reorder")
+                dnnl_primitive_desc_destroy(reorderPD)
+                return Port(arg: arg, user: user!, inner: inner, reorder: reorder, isOutput: isOutput)
+            }
+            var scratch: dnnl_memory_t?
+            if let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0), dnnl_memory_desc_get_size(md) > 0 {
+                DNNLConvolution.check(dnnl_memory_create(&scratch, md, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "scratchpad")
+            }
+            scratchpad = scratch
+        }
+
+        /// Runs with `pointers` in the order of the ports. oneDNN's stream is not re-entrant: callers hold no
+        /// other oneDNN work at the same time (the engine is used from one op at a time).
+        func run(_ pointers: [UnsafeMutablePointer<Float>]) {
+            DNNLConvolution.lock.lock(); defer { DNNLConvolution.lock.unlock() }
+            var args: [dnnl_exec_arg_t] = []
+            for (port, pointer) in zip(ports, pointers) {
+                DNNLConvolution.check(dnnl_memory_set_data_handle(port.user, pointer), "handle")
+                if let inner = port.inner, !port.isOutput { execute(port.reorder!, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, inner)]) }
+                args.append(dnnl_exec_arg_t(arg: port.arg, memory: port.inner ?? port.user))
+            }
+            if let scratchpad { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad)) }
+            DNNLConvolution.check(dnnl_primitive_execute(primitive, DNNLConvolution.stream, Int32(args.count), args), "execute")
+            for port in ports where port.isOutput && port.inner != nil {
+                execute(port.reorder!, [(DNNL_ARG_FROM, port.inner!), (DNNL_ARG_TO, port.user)])
+            }
+            DNNLConvolution.check(dnnl_stream_wait(DNNLConvolution.stream), "wait")
+        }
+
+        private func execute(_ p: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_t)]) {
+            let list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+            DNNLConvolution.check(dnnl_primitive_execute(p, DNNLConvolution.stream, Int32(list.count), list), "reorder")
+        }
+    }
+
+    // MARK: C API helpers
+
+    private static func primitiveDesc(_ desc: inout dnnl_convolution_desc_t, hint: dnnl_primitive_desc_t?) -> dnnl_primitive_desc_t {
+        var pd: dnnl_primitive_desc_t?
+        check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, hint), "primitive descriptor")
+        return pd!
+    }
+
+    /// A dnnl_dims_t (12 int64s) as an array the C API reads through a pointer.
+    private static func dims(_ values: [Int]) -> [Int64] {
+        values.map(Int64.init) + [Int64](repeating: 0, count: 12 - values.count)
+    }
+
+    private static func desc(_ shape: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+        var md = dnnl_memory_desc_t()
+        check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dims(shape), dnnl_f32, tag), "memory descriptor")
+        return md
+    }
+
+    /// oneDNN fails only on programming errors here (shapes were validated before): stop with its status.
+    static func check(_ status: dnnl_status_t, _ what: String) {
+        precondition(status == dnnl_success, "oneDNN \(what) failed with status \(status.rawValue)")
+    }
+}
