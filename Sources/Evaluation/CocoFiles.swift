@@ -15,8 +15,33 @@ public enum CocoFiles {
 
     /// Parses a results file without the ground truth at hand (so both files can load at once);
     /// call `check(_:file:against:)` before using the detections.
-    public static func loadUncheckedDetections(path: String, iouType: IoUType) throws -> [Detection] {
-        try parse(path: path) { reader, context in try readDetections(reader, context, iouType: iouType) }
+    /// Files of at least `parallelFrom` bytes are parsed by two threads.
+    public static func loadUncheckedDetections(path: String, iouType: IoUType, parallelFrom: Int = 8 << 20) throws -> [Detection] {
+        guard let reader = JSONReader(path: path) else { throw EvaluationError("\(path): cannot read the file") }
+        guard reader.byteCount >= parallelFrom, let split = reader.likelyElementStart(after: reader.byteCount / 2) else {
+            return try run(reader, name: path) { reader, context in try readDetections(reader, context, iouType: iouType) }
+        }
+        // Two threads: this reader parses up to `split`, a fork parses from there. If the first half does
+        // not end exactly at `split` (the guess hit the inside of a value) it simply parses on to the end.
+        let second = reader.fork(at: split)
+        let (first, rest) = try inParallel(
+            { try run(reader, name: path, checkEnd: false) { reader, context in
+                try readDetections(reader, context, iouType: iouType, stopAt: split) } },
+            { Result { try run(second, name: path) { reader, context in
+                try readDetectionElements(reader, context, iouType: iouType, firstIndex: 0, stopAt: nil).detections } } })
+        guard first.stoppedAtSplit else { return first.detections }
+        var detections = first.detections
+        switch rest {
+        case .success(let tail): detections.append(contentsOf: tail)
+        case .failure:
+            // Re-parse the second half alone so the message carries the right entry index.
+            let again = reader.fork(at: split)
+            let tail = try run(again, name: path) { reader, context in
+                try readDetectionElements(reader, context, iouType: iouType, firstIndex: first.detections.count, stopAt: nil).detections
+            }
+            detections.append(contentsOf: tail)
+        }
+        return detections
     }
 
     /// Segm evaluation needs a segmentation on every ground truth, and an image size wherever it is a polygon.
@@ -65,11 +90,12 @@ public enum CocoFiles {
         return try run(reader, name: path, body)
     }
 
-    private static func run<T>(_ reader: JSONReader, name: String, _ body: (JSONReader, Context) throws -> T) throws -> T {
+    private static func run<T>(_ reader: JSONReader, name: String, checkEnd: Bool = true,
+                               _ body: (JSONReader, Context) throws -> T) throws -> T {
         let context = Context(file: name)
         do {
             let value = try body(reader, context)
-            if !reader.atEnd { throw JSONReader.SyntaxError(message: "invalid JSON: unexpected data after the document", offset: reader.position) }
+            if checkEnd && !reader.atEnd { throw JSONReader.SyntaxError(message: "invalid JSON: unexpected data after the document", offset: reader.position) }
             return value
         } catch let error as JSONReader.SyntaxError {
             let at = reader.lineAndColumn(of: error.offset)
@@ -197,37 +223,67 @@ public enum CocoFiles {
     // MARK: detections
 
     private static func readDetections(_ reader: JSONReader, _ context: Context, iouType: IoUType) throws -> [Detection] {
+        try readDetections(reader, context, iouType: iouType, stopAt: nil).detections
+    }
+
+    /// The whole top-level array, or (with `stopAt`) its elements before that byte offset.
+    private static func readDetections(_ reader: JSONReader, _ context: Context, iouType: IoUType,
+                                       stopAt: Int?) throws -> (detections: [Detection], stoppedAtSplit: Bool) {
         guard reader.peek() == UInt8(ascii: "[") else {
             throw context.fail("top level", "expected an array of detections, got \(reader.describeNext())")
         }
+        try reader.expect(UInt8(ascii: "["), "'['")
+        if reader.peek() == UInt8(ascii: "]") {
+            try reader.expect(UInt8(ascii: "]"), "']'")
+            return ([], false)
+        }
+        let result = try readDetectionElements(reader, context, iouType: iouType, firstIndex: 0, stopAt: stopAt)
+        if !result.stoppedAtSplit && !reader.atEnd {
+            throw JSONReader.SyntaxError(message: "invalid JSON: unexpected data after the document", offset: reader.position)
+        }
+        return result
+    }
+
+    /// Elements from the current `{` through the closing `]`, or until the next element starts at `stopAt`.
+    private static func readDetectionElements(_ reader: JSONReader, _ context: Context, iouType: IoUType, firstIndex: Int,
+                                              stopAt: Int?) throws -> (detections: [Detection], stoppedAtSplit: Bool) {
         var detections = [Detection]()
         // Generous: a detection takes well over 40 bytes of JSON, and untouched capacity costs no memory.
         detections.reserveCapacity(reader.byteCount / 40)
-        try reader.readArray { index in
-            let path = "[\(index)]"
-            try context.field(path) { try requireObject(reader) }
-            var imageId: Int?, categoryId: Int?, score: Double?, box: BoundingBox?, segmentation: Segmentation?
-            try reader.readObject { key in
-                switch key {
-                case "image_id": imageId = try context.field("\(path).image_id") { try reader.readInteger() }
-                case "category_id": categoryId = try context.field("\(path).category_id") { try reader.readInteger() }
-                case "score": score = try context.field("\(path).score") { try reader.readNumber() }
-                case "bbox": box = try readBox(reader, context, path: "\(path).bbox")
-                case "segmentation": segmentation = try readSegmentation(reader, context, path: "\(path).segmentation")
-                default: try reader.skipValue()
-                }
-            }
-            guard let imageId else { throw context.fail(path, "missing \"image_id\"") }
-            guard let categoryId else { throw context.fail(path, "missing \"category_id\"") }
-            guard let score else { throw context.fail(path, "missing \"score\"") }
-            switch iouType {
-            case .bbox where box == nil: throw context.fail(path, "missing \"bbox\"")
-            case .segm where segmentation == nil: throw context.fail(path, "missing \"segmentation\" (needed for --iou-type segm)")
-            default: break
-            }
-            detections.append(Detection(imageId: imageId, categoryId: categoryId, score: score, box: box, segmentation: segmentation))
+        var index = firstIndex
+        while true {
+            detections.append(try readDetection(reader, context, iouType: iouType, index: index))
+            index += 1
+            let c = reader.peek()
+            if c == UInt8(ascii: "]") { try reader.expect(c, "']'"); return (detections, false) }
+            try reader.expect(UInt8(ascii: ","), "',' or ']'")
+            if let stopAt, reader.peek() != 0, reader.position == stopAt { return (detections, true) }
         }
-        return detections
+    }
+
+    private static func readDetection(_ reader: JSONReader, _ context: Context, iouType: IoUType, index: Int) throws -> Detection {
+        let path = "[\(index)]"
+        try context.field(path) { try requireObject(reader) }
+        var imageId: Int?, categoryId: Int?, score: Double?, box: BoundingBox?, segmentation: Segmentation?
+        try reader.readObject { key in
+            switch key {
+            case "image_id": imageId = try context.field("\(path).image_id") { try reader.readInteger() }
+            case "category_id": categoryId = try context.field("\(path).category_id") { try reader.readInteger() }
+            case "score": score = try context.field("\(path).score") { try reader.readNumber() }
+            case "bbox": box = try readBox(reader, context, path: "\(path).bbox")
+            case "segmentation": segmentation = try readSegmentation(reader, context, path: "\(path).segmentation")
+            default: try reader.skipValue()
+            }
+        }
+        guard let imageId else { throw context.fail(path, "missing \"image_id\"") }
+        guard let categoryId else { throw context.fail(path, "missing \"category_id\"") }
+        guard let score else { throw context.fail(path, "missing \"score\"") }
+        switch iouType {
+        case .bbox where box == nil: throw context.fail(path, "missing \"bbox\"")
+        case .segm where segmentation == nil: throw context.fail(path, "missing \"segmentation\" (needed for --iou-type segm)")
+        default: break
+        }
+        return Detection(imageId: imageId, categoryId: categoryId, score: score, box: box, segmentation: segmentation)
     }
 
     // MARK: geometry

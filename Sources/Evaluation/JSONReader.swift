@@ -7,7 +7,7 @@ import Darwin
 /// A pull parser over one JSON document, reading values straight into the caller's structures.
 /// COCO results files hold millions of numbers; building a generic tree first would double the
 /// memory and the time. Errors name the byte position so callers can add file and entry.
-final class JSONReader {
+final class JSONReader: @unchecked Sendable {  // one reader per thread; forks only read shared bytes
     /// What went wrong at the current value (wrong type, bad literal); callers prefix the entry path.
     struct Mismatch: Error { let message: String }
     /// The document itself is broken (truncated, stray characters).
@@ -16,6 +16,8 @@ final class JSONReader {
     private let storage: UnsafeMutablePointer<UInt8>
     private let count: Int
     private(set) var position = 0
+    /// A fork reads its parent's bytes; only the parent frees them (and must outlive its forks).
+    private var ownsStorage = true
 
     /// Copies the bytes and appends a NUL sentinel, so every peek past the end reads 0 and `strtod` stops.
     init(bytes: UnsafeRawBufferPointer) {
@@ -49,7 +51,34 @@ final class JSONReader {
     /// Input size, for capacity estimates.
     var byteCount: Int { count }
 
-    deinit { storage.deallocate() }
+    private init(sharing parent: JSONReader, at position: Int) {
+        storage = parent.storage; count = parent.count; ownsStorage = false
+        self.position = position
+    }
+
+    deinit { if ownsStorage { storage.deallocate() } }
+
+    /// A second reader over the same bytes, starting at `position` (to parse two halves at once).
+    func fork(at position: Int) -> JSONReader { JSONReader(sharing: self, at: position) }
+
+    /// Where a second thread could start parsing a top-level array of objects: the `{` of an element
+    /// near the middle, recognised by the `}` `,` `{` pattern. A guess — the caller must confirm that
+    /// a sequential parse of the first half ends exactly there.
+    func likelyElementStart(after offset: Int) -> Int? {
+        func skipBack(_ i: Int) -> Int { var i = i; while i > 0, [32, 10, 13, 9].contains(storage[i]) { i -= 1 }; return i }
+        var i = offset
+        while i < count {
+            if storage[i] == UInt8(ascii: "{") {
+                let comma = skipBack(i - 1)
+                if storage[comma] == UInt8(ascii: ","), storage[skipBack(comma - 1)] == UInt8(ascii: "}") { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    /// Consumes one expected structural byte.
+    func expect(_ byte: UInt8, _ what: String) throws { try consume(byte, what) }
 
     /// Line and column (1-based) of a byte offset, for messages only.
     func lineAndColumn(of offset: Int) -> (line: Int, column: Int) {
