@@ -15,8 +15,7 @@ public enum CocoEvaluator {
                          parameters p: CocoParameters) -> CocoEvaluation {
         let imageIds = Array(Set(groundTruth.images.map(\.id))).sorted()
         let categoryIds = Array(Set(groundTruth.categories.map(\.id))).sorted()
-        let imageIndex = Dictionary(uniqueKeysWithValues: imageIds.enumerated().map { ($1, $0) })
-        let categoryIndex = Dictionary(uniqueKeysWithValues: categoryIds.enumerated().map { ($1, $0) })
+        let imageIndex = IdIndex(imageIds), categoryIndex = IdIndex(categoryIds)
         let I = imageIds.count, K = categoryIds.count
         let T = p.iouThresholds.count, R = p.recallThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count
 

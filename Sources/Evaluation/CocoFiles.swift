@@ -60,10 +60,10 @@ public enum CocoFiles {
 
     /// Every detection's image and category must exist in the ground truth.
     public static func check(_ detections: [Detection], file: String, against groundTruth: CocoGroundTruth) throws {
-        let imageIds = Set(groundTruth.images.map(\.id)), categoryIds = Set(groundTruth.categories.map(\.id))
+        let imageIds = IdIndex(groundTruth.images.map(\.id)), categoryIds = IdIndex(groundTruth.categories.map(\.id))
         for (i, d) in detections.enumerated() {
-            if !imageIds.contains(d.imageId) { throw EvaluationError("\(file): [\(i)].image_id: \(d.imageId) is not an image of the ground truth") }
-            if !categoryIds.contains(d.categoryId) { throw EvaluationError("\(file): [\(i)].category_id: \(d.categoryId) is not a category of the ground truth") }
+            if imageIds[d.imageId] == nil { throw EvaluationError("\(file): [\(i)].image_id: \(d.imageId) is not an image of the ground truth") }
+            if categoryIds[d.categoryId] == nil { throw EvaluationError("\(file): [\(i)].category_id: \(d.categoryId) is not a category of the ground truth") }
         }
     }
 

@@ -7,20 +7,23 @@ struct TideAPData {
     /// Classes in creation order (tidecv's defaultdict order, which fixes the summation order of mAP).
     private(set) var classIds: [Int] = []
     private var slotOfClass: [Int: Int] = [:]
+    /// Flat cache of `slotOfClass` for small class ids (one look-up per detection).
+    private var smallSlots = [Int32](repeating: -1, count: 4096)
     private(set) var points: [[Point]] = []
     private(set) var groundTruthCounts: [Int] = []
 
     mutating func slot(_ classId: Int) -> Int {
-        if let s = slotOfClass[classId] { return s }
+        let small = classId >= 0 && classId < smallSlots.count
+        if small, smallSlots[classId] >= 0 { return Int(smallSlots[classId]) }
+        if !small, let s = slotOfClass[classId] { return s }
         let s = classIds.count
-        slotOfClass[classId] = s
+        if small { smallSlots[classId] = Int32(s) } else { slotOfClass[classId] = s }
         classIds.append(classId); points.append([]); groundTruthCounts.append(0)
         return s
     }
 
     mutating func push(_ classId: Int, _ point: Point) { points[slot(classId)].append(point) }
     mutating func addGroundTruth(_ classId: Int, _ n: Int) { groundTruthCounts[slot(classId)] += n }
-    func groundTruthCount(_ classId: Int) -> Int { slotOfClass[classId].map { groundTruthCounts[$0] } ?? 0 }
 
     /// Mean over classes that have points or ground truth, ×100 (`get_mAP`).
     var meanAP: Double {

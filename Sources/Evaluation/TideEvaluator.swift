@@ -56,8 +56,9 @@ struct TideRun {
 
     mutating func run() {
         // Images in the ground truth's file order (tidecv's dict order), first occurrence of an id.
-        var imageIndex = [Int: Int]()
-        for image in groundTruth.images where imageIndex[image.id] == nil { imageIndex[image.id] = imageIndex.count }
+        var seen = Set<Int>()
+        let uniqueImageIds = groundTruth.images.map(\.id).filter { seen.insert($0).inserted }
+        let imageIndex = IdIndex(uniqueImageIds)
         let gtByImage = GroupIndex(count: imageIndex.count, keys: groundTruth.annotations.map { imageIndex[$0.imageId]! })
         let detByImage = GroupIndex(count: imageIndex.count, keys: detections.map { imageIndex[$0.imageId]! })
         for category in groundTruth.categories { falseNegatives[category.id] = 0 }
