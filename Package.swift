@@ -24,6 +24,7 @@ let package = Package(
 
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensors"]),
+        .target(name: "Attribution", dependencies: ["NN"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
@@ -32,7 +33,9 @@ let package = Package(
         ], path: "Sources/CLI"),
 
         .testTarget(name: "TensorsTests", dependencies: ["Tensors"]),
-        .testTarget(name: "NNTests", dependencies: ["NN"]),
+        .target(name: "TestSupport", dependencies: ["NN"], path: "Tests/Support"),
+        .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
+        .testTarget(name: "AttributionTests", dependencies: ["Attribution", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),

@@ -8,8 +8,9 @@ import Tensors
 /// Where torchvision uses snake_case (`running_mean`, `layer_scale`), so does the property.
 open class Module {
     public private(set) var isTraining = true
-    /// Called with the output of every forward pass (the CAM engines capture activations here).
-    public var forwardHook: ((Tensor) -> Void)?
+    /// Called with the output of every forward pass; what it returns replaces the output. The CAM engines
+    /// capture activations here, and cut the graph so gradients stop at the layer.
+    public var forwardHook: ((Tensor) -> Tensor)?
 
     public init() {}
 
@@ -18,8 +19,7 @@ open class Module {
 
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let y = forward(x)
-        forwardHook?(y)
-        return y
+        return forwardHook?(y) ?? y
     }
 
     // MARK: Structure

@@ -95,7 +95,7 @@ extension Tensor {
 
     /// `f` over two tensors broadcast together (no graph).
     @inline(__always)
-    static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
+    public static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
         if a.shape == b.shape {
             let out = Tensor.empty(a.shape)
             let x = a.data, y = b.data, z = out.data

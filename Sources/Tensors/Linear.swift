@@ -1,3 +1,5 @@
+import COpenBLAS
+
 // Matrix products through BLAS.
 
 /// op(A)·op(B) for row-major matrices (or batches of them) without recording a graph.
@@ -48,4 +50,29 @@ extension Tensor {
             for j in 0..<d { y[j] += row.data[j] }
         }
     }
+}
+
+/// The projection of each row of a centred [rows, columns] matrix onto its first right singular vector, with
+/// LAPACK's sign (sgesdd, full matrices, as numpy.linalg.svd): pytorch-grad-cam's `get_2d_projection`.
+public func firstComponentProjection(_ matrix: Tensor) -> Tensor {
+    precondition(matrix.rank == 2, "projection of a matrix, got \(matrix.shape)")
+    let (m, n) = (matrix.shape[0], matrix.shape[1])
+    // Centre each column, then copy to column-major for LAPACK.
+    let centred = matrix - matrix.mean(axes: [0], keepDims: true)
+    var a = [Float](repeating: 0, count: m * n)
+    for i in 0..<m { for j in 0..<n { a[j * m + i] = centred[flat: i * n + j] } }
+    var (mm, nn) = (Int32(m), Int32(n))
+    var s = [Float](repeating: 0, count: min(m, n)), u = [Float](repeating: 0, count: m * m), vt = [Float](repeating: 0, count: n * n)
+    var lwork: Int32 = -1, info: Int32 = 0, query: Float = 0
+    var iwork = [Int32](repeating: 0, count: 8 * min(m, n))
+    var jobz = Int8(UInt8(ascii: "A"))
+    BLAS.ready()
+    sgesdd_(&jobz, &mm, &nn, &a, &mm, &s, &u, &mm, &vt, &nn, &query, &lwork, &iwork, &info)  // workspace query
+    lwork = Int32(query)
+    var work = [Float](repeating: 0, count: Int(lwork))
+    sgesdd_(&jobz, &mm, &nn, &a, &mm, &s, &u, &mm, &vt, &nn, &work, &lwork, &iwork, &info)
+    precondition(info == 0, "SVD did not converge (LAPACK info \(info))")
+    // vt is column-major n×n: its first row is vt[j·n].
+    let v = Tensor(shape: [n, 1], (0..<n).map { vt[$0 * n] })
+    return matrixProduct(centred, v).reshaped([m])
 }

@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Tensors
 import Testing
+import TestSupport
 
 /// Logits of torchvision architectures equal PyTorch's (float64 reference, norm-wise relative 1e-4) with weights from the shared formula
 /// of scripts/goldens/models.py, and PyTorch-written safetensors load unchanged.
@@ -52,8 +53,7 @@ import Testing
     }
 }
 
-let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appendingPathComponent("fixtures/models")
+let fixtures = fixturesRoot.appendingPathComponent("models")
 
 struct Golden: Decodable {
     let shape: [Int]
@@ -73,34 +73,3 @@ func maxRelativeError(_ a: Tensor, _ b: Golden) -> Float {
     return ((0..<b.data.count).map { abs(a[flat: $0] - b.data[$0]) }.max() ?? .infinity) / scale
 }
 
-// MARK: The deterministic weights of scripts/goldens/models.py
-
-func fnv1a(_ name: String) -> UInt64 {
-    name.utf8.reduce(0xCBF2_9CE4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01B3 }
-}
-
-func formulaTensor(_ name: String, _ shape: [Int]) -> Tensor {
-    let n = shape.reduce(1, *), seed = fnv1a(name)
-    let values = (0..<n).map { i -> Float in
-        var z = seed &+ UInt64(i) &+ 0x9E37_79B9_7F4A_7C15
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        z ^= z >> 31
-        let u = Double(z >> 40) * 0x1p-24
-        let v: Double
-        if name.hasSuffix("running_var") { v = 0.5 + u }
-        else if name.hasSuffix("running_mean") { v = 0.2 * (u - 0.5) }
-        else if name.hasSuffix("layer_scale") { v = 0.1 + 0.4 * u }
-        else if name.hasSuffix("bias") { v = 0.2 * (u - 0.5) }
-        else if shape.count == 1 { v = 0.8 + 0.4 * u }
-        else { v = (2 * u - 1) * (3.0 / Double(n / shape[0])).squareRoot() }
-        return Float(v)
-    }
-    return Tensor(shape: shape, values)
-}
-
-func formulaState(_ model: Module) -> [String: Tensor] {
-    Dictionary(uniqueKeysWithValues: model.stateDict.map { entry in
-        (entry.name, entry.name.hasSuffix("num_batches_tracked") ? Tensor(zeros: []) : formulaTensor(entry.name, entry.tensor.shape))
-    })
-}

@@ -9,6 +9,11 @@
 extern void gotoblas_dynamic_init(void);
 extern void gotoblas_dynamic_quit(void);
 
+/* LAPACK's divide-and-conquer SVD (column-major), exported by OpenBLAS: EigenCAM projects onto the first
+   right singular vector exactly as numpy.linalg.svd (the same routine) does. */
+extern void sgesdd_(const char *jobz, const int *m, const int *n, float *a, const int *lda, float *s, float *u,
+                    const int *ldu, float *vt, const int *ldvt, float *work, const int *lwork, int *iwork, int *info);
+
 /* Returns 1 when the kernel was re-selected. A user-set OPENBLAS_CORETYPE is respected as is. */
 static inline int fovea_openblas_select_kernel(void) {
     if (getenv("OPENBLAS_CORETYPE") != NULL) return 0;
