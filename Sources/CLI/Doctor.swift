@@ -1,7 +1,6 @@
 import ArgumentParser
 import CCairo
-import CJPEG
-import CPNG
+import Datasets
 import Foundation
 import Tensors
 
@@ -21,8 +20,9 @@ struct Doctor: ParsableCommand {
             ("blas library", BLAS.libraryPath ?? "unknown"),
             ("blas kernel", kernel + note),
             ("threads", "\(BLAS.threads) BLAS, \(ProcessInfo.processInfo.activeProcessorCount) cores"),
-            ("libpng", String(cString: png_get_libpng_ver(nil))),
-            ("libjpeg", "libjpeg-turbo, API version \(JPEG_LIB_VERSION / 10).\(JPEG_LIB_VERSION % 10)"),
+            ("convolutions", ConvolutionBackend.summary),
+            ("libpng", ImageCodecs.libpngVersion),
+            ("libjpeg", ImageCodecs.libjpegVersion),
             ("cairo", String(cString: cairo_version_string())),
             ("font", fontPath ?? "DejaVu Sans not found (install fonts-dejavu-core)"),
         ]

@@ -185,3 +185,15 @@ final class DNNLConvolution: @unchecked Sendable {
         precondition(status == dnnl_success, "oneDNN \(what) failed with status \(status.rawValue)")
     }
 }
+
+extension ConvolutionBackend {
+    /// What `fovea doctor` prints: the backend in use and oneDNN's version and CPU ISA.
+    public static var summary: String {
+        let v = dnnl_version().pointee
+        let isa: [UInt32: String] = [0x1: "sse41", 0x3: "avx", 0x7: "avx2", 0x27: "avx512_core", 0x67: "avx512_core_vnni",
+                                     0xe7: "avx512_core_bf16", 0x3e7: "avx512_core_amx", 0x407: "avx2_vnni"]
+        let cpu = dnnl_get_effective_cpu_isa().rawValue
+        let name = isa[cpu] ?? "isa 0x\(String(cpu, radix: 16))"
+        return "\(current.rawValue) (oneDNN \(v.major).\(v.minor).\(v.patch), \(name); FOVEA_CONV=im2col selects im2col + OpenBLAS)"
+    }
+}

@@ -13,6 +13,7 @@ import Testing
         #expect(run.out.contains("libpng         1.6"))
         #expect(run.out.contains("cairo          1."))
         #expect(run.out.contains("blas library   /"))
+        #expect(run.out.contains("convolutions   onednn (oneDNN 2."))
     }
 
     @Test func unknownSubcommandIsAUsageError() throws {
