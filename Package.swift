@@ -28,7 +28,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "NN", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Attribution", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN"]),
+        .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN", "Attribution"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
     ]
 )

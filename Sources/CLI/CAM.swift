@@ -1,0 +1,104 @@
+import ArgumentParser
+import Attribution
+import Datasets
+import Foundation
+import NN
+import Tensors
+
+/// `fovea cam`: class activation maps (pytorch-grad-cam semantics) for a model on an exact input or on images.
+struct CAM: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cam", abstract: "Heat maps of what a model looked at.")
+
+    @OptionGroup var model: ModelOptions
+
+    @Option(help: "Float32 NCHW array, already normalised (exact path).")
+    var input: String?
+
+    @Option(parsing: .upToNextOption, help: "PNG or JPEG files (the model's preprocessing is applied).")
+    var image: [String] = []
+
+    @OptionGroup var preprocessing: PreprocessingOptions
+
+    @Option(parsing: .singleValue, help: "Layer path such as layer4 or layer4.1.conv2 (repeat for several layers).")
+    var layer: [String]
+
+    @Option(help: "\(CAMMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var method: CAMMethod = .gradcam
+
+    @Option(help: "Target class per image, comma-separated (default: each image's arg-max class).")
+    var target: String?
+
+    @Flag(help: "Weigh the softmax probability of the target class instead of its logit.")
+    var probability = false
+
+    @Flag(help: "Project the weighted activations on their first principal component.")
+    var eigenSmooth = false
+
+    @Flag(help: "Skip the final min-max normalisation of the maps.")
+    var raw = false
+
+    @Option(help: "Write the maps [N, H, W] as float32 .npy here.")
+    var out: String?
+
+    @Option(help: "Write the first image with its heat map blended in as PNG here.")
+    var overlay: String?
+
+    @Option(help: "Colour map of the overlay: jet, turbo or viridis.")
+    var colormap: Colormap = .jet
+
+    @Option(help: "Weight of the image in the overlay (the heat map gets 1 − this).")
+    var imageWeight: Float = 0.5
+
+    func validate() throws {
+        guard (input == nil) != image.isEmpty else { throw ValidationError("give exactly one of --input X.npy or --image IMG …") }
+        guard (0...1).contains(imageWeight) else { throw ValidationError("--image-weight must be within [0, 1]") }
+    }
+
+    func run() throws {
+        let (net, arch) = try model.load()
+        let x: Tensor
+        if let input {
+            do { x = try NPY.read(URL(fileURLWithPath: input)) } catch let e as NPY.Failure { throw InputError(e.description) }
+            guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(input): shape \(x.shape) is not [N, 3, H, W]") }
+        } else {
+            x = try preprocessing.batch(image, for: arch).0
+        }
+        let targets = try target.map { text -> [Target] in
+            let classes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+            guard classes.allSatisfy({ $0 != nil }) else { throw ValidationError("--target needs class numbers, got '\(text)'") }
+            guard classes.count == x.shape[0] else {
+                throw ValidationError("--target gives \(classes.count) classes for \(x.shape[0]) images: give one per image")
+            }
+            return classes.map { probability ? .classProbability($0!) : .classLogit($0!) }
+        }
+        let maps: Tensor
+        do {
+            let engine = try CAMEngine(model: net, layers: layer)
+            maps = try engine.maps(x, method: method, targets: targets, eigenSmooth: eigenSmooth, raw: raw)
+        } catch let e as CAMEngine.Failure {
+            throw InputError("\(model.weights): \(e.description)")
+        }
+        if let out { try writeOutput(NPY.encode(maps), to: out) }
+        if let overlay { try writeOverlay(maps, input: x, arch: arch, to: overlay) }
+        if out == nil && overlay == nil {
+            print("maps \(maps.shape) for layer \(layer.joined(separator: ", ")) by \(method.rawValue); give --out or --overlay to keep them")
+        }
+    }
+
+    /// The first image (de-normalised to [0, 1]) with its map blended in.
+    private func writeOverlay(_ maps: Tensor, input x: Tensor, arch: Architecture, to path: String) throws {
+        let settings = try preprocessing.settings(for: arch)
+        let (h, w) = (x.shape[2], x.shape[3])
+        let first = x.sliced(axis: 0, 0..<1)
+        let rgb = (first * Tensor(shape: [1, 3, 1, 1], settings.std) + Tensor(shape: [1, 3, 1, 1], settings.mean))
+            .clamp(min: 0, max: 1).permuted([0, 2, 3, 1]).scalars
+        let pixels = colormap.overlay(image: rgb, map: Array(maps.scalars.prefix(h * w)), imageWeight: imageWeight)
+        let png: Data
+        do { png = try ImageCodecs.encodePNG(Datasets.Image(width: w, height: h, layout: .rgb, pixels: pixels)) }
+        catch let e as ImageCodecError { throw InputError(e.description) }
+        try writeOutput(png, to: path)
+    }
+}
+
+extension CAMMethod: ExpressibleByArgument {}
+extension Colormap: ExpressibleByArgument {}

@@ -1,0 +1,40 @@
+import Attribution
+import Foundation
+import NN
+import Tensors
+import Testing
+
+/// `fovea cam` end to end: the maps it writes equal the library's, the overlay is a PNG, bad input is one line.
+@Suite struct CAMCommandTests {
+    let weights = repositoryRoot.appendingPathComponent("fixtures/models/shapes_cnn.safetensors")
+    let input = repositoryRoot.appendingPathComponent("fixtures/cam/input.npy")
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-cam-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    @Test func mapsEqualTheEngineAndOverlayIsAPNG() throws {
+        let out = dir.appendingPathComponent("maps.npy"), png = dir.appendingPathComponent("overlay.png")
+        let run = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", input.path, "--layer", "6",
+                                "--method", "gradcam++", "--target", "2,5", "--out", out.path, "--overlay", png.path])
+        #expect(run.status == 0, "\(run.err)")
+        let maps = try NPY.read(out)
+        #expect(maps.shape == [2, 64, 64])
+        let model = shapesCNN()
+        try model.load(contentsOf: weights)
+        let expected = try CAMEngine(model: model, layers: ["6"]).maps(try NPY.read(input), method: .gradcamPlusPlus, targets: [.classLogit(2), .classLogit(5)])
+        #expect(maps.scalars == expected.scalars)
+        let bytes = try Data(contentsOf: png)
+        #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
+    }
+
+    @Test func badLayerAndTargetCountAreClearErrors() throws {
+        let layer = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", input.path, "--layer", "layer4"])
+        #expect(layer.status == 1)
+        #expect(layer.err.hasPrefix("fovea: \(weights.path): no layer named 'layer4' (top-level layers: 0, 1,"))
+        let count = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", input.path, "--layer", "6", "--target", "1"])
+        #expect(count.status == 2)
+        #expect(count.err.contains("--target gives 1 classes for 2 images"))
+    }
+}
