@@ -6,7 +6,7 @@ struct Fovea: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
         abstract: "Interpretability and error analysis for image models.",
-        subcommands: [Doctor.self, Predict.self, CAM.self, Bench.self, FixturesCommand.self, Errors.self])
+        subcommands: [Doctor.self, Lint.self, Predict.self, CAM.self, Bench.self, FixturesCommand.self, Errors.self])
 
     /// Exit codes as the CLI contract fixes them: 0 success, 1 bad input (one line naming file and field),
     /// 2 bad usage. Never a stack trace.
@@ -20,7 +20,8 @@ struct Fovea: ParsableCommand {
         } catch {
             let code = exitCode(for: error)
             guard code != .success else { exit(withError: error) }  // --help, --version
-            FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
+            let message = fullMessage(for: error)
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             Foundation.exit(code == .validationFailure ? 2 : code.rawValue)
         }
     }
