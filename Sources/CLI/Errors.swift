@@ -34,7 +34,7 @@ struct Errors: ParsableCommand {
         var stages = analysis.stageSeconds
         if let json {
             let start = Date()
-            guard FileManager.default.createFile(atPath: json, contents: Data(analysis.jsonReport().utf8)) else {
+            guard FileManager.default.createFile(atPath: json, contents: Data(analysis.jsonReportBytes())) else {
                 throw InputError("\(json): cannot write the file")
             }
             stages.append(("write json", Date().timeIntervalSince(start)))

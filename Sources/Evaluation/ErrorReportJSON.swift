@@ -2,7 +2,10 @@
 /// `coco` (pycocotools stats as fractions), `tide` (tidecv units, AP × 100), `detections` and
 /// `ground_truth` (every entry labelled), plus `families`, `per_class` and `confusion`.
 extension ErrorAnalysis {
-    public func jsonReport() -> String {
+    public func jsonReport() -> String { String(decoding: jsonReportBytes(), as: UTF8.self) }
+
+    /// The report as UTF-8 bytes, newline-terminated.
+    public func jsonReportBytes() -> [UInt8] {
         var w = JSONTextWriter()
         let stats = coco.stats
         w.open("{")
@@ -104,7 +107,8 @@ extension ErrorAnalysis {
         }
         w.close("]")
         w.close("}")
-        return w.text + "\n"
+        w.newline()
+        return w.bytes
     }
 
     /// The terminal summary: pycocotools' 12 lines and tidecv's two tables.
@@ -146,36 +150,64 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
 }
 
-/// Minimal streaming JSON text builder (commas handled per container).
+/// Minimal streaming JSON builder over bytes (the W3 report is ~50 MB; String appends were the cost).
 struct JSONTextWriter {
-    private(set) var text = ""
+    private(set) var bytes: [UInt8] = []
     private var needsComma = [false]
 
-    mutating func open(_ bracket: String) { text += bracket; needsComma.append(false) }
-    mutating func close(_ bracket: String) { text += bracket; needsComma.removeLast() }
-    mutating func element() { if needsComma[needsComma.count - 1] { text += "," }; needsComma[needsComma.count - 1] = true }
-    mutating func key(_ name: String) { element(); text += "\"\(name)\":" }
-    mutating func integer(_ v: Int) { text += String(v) }
-    mutating func number(_ v: Double) {
-        if !v.isFinite { text += "null"; return }
-        text += v == v.rounded() && abs(v) < 1e15 ? String(Int(v)) : String(v)
+    init() { bytes.reserveCapacity(1 << 20) }
+
+    mutating func newline() { bytes.append(10) }
+
+    @inline(__always) private mutating func raw(_ s: StaticString) {
+        s.withUTF8Buffer { bytes.append(contentsOf: $0) }
     }
-    mutating func bool(_ v: Bool) { text += v ? "true" : "false" }
-    mutating func null() { text += "null" }
+
+    mutating func open(_ bracket: StaticString) { raw(bracket); needsComma.append(false) }
+    mutating func close(_ bracket: StaticString) { raw(bracket); needsComma.removeLast() }
+    mutating func element() {
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
+        needsComma[needsComma.count - 1] = true
+    }
+    mutating func key(_ name: String) {
+        element(); bytes.append(UInt8(ascii: "\"")); bytes.append(contentsOf: name.utf8); raw("\":")
+    }
+    mutating func integer(_ v: Int) {
+        if v < 0 { bytes.append(UInt8(ascii: "-")) }
+        var magnitude = v.magnitude
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                     UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var n = 0
+        withUnsafeMutableBytes(of: &digits) { buffer in
+            repeat { buffer[n] = UInt8(ascii: "0") + UInt8(magnitude % 10); magnitude /= 10; n += 1 } while magnitude > 0
+            for i in stride(from: n - 1, through: 0, by: -1) { bytes.append(buffer[i]) }
+        }
+    }
+    /// Shortest round-trip form; integral values without a fraction; non-finite as null.
+    mutating func number(_ v: Double) {
+        if !v.isFinite { raw("null"); return }
+        if v == v.rounded() && abs(v) < 1e15 { integer(Int(v)); return }
+        bytes.append(contentsOf: v.description.utf8)
+    }
+    mutating func bool(_ v: Bool) { if v { raw("true") } else { raw("false") } }
+    mutating func null() { raw("null") }
     mutating func string(_ s: String) {
-        text += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": text += "\\\""
-            case "\\": text += "\\\\"
-            case "\n": text += "\\n"
-            case "\r": text += "\\r"
-            case "\t": text += "\\t"
-            default:
-                if scalar.value < 0x20 { text += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16) }
-                else { text.unicodeScalars.append(scalar) }
+        bytes.append(UInt8(ascii: "\""))
+        for byte in s.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 10: raw("\\n")
+            case 13: raw("\\r")
+            case 9: raw("\\t")
+            case 0..<0x20:
+                raw("\\u00")
+                let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                bytes.append(hex[Int(byte >> 4)]); bytes.append(hex[Int(byte & 15)])
+            default: bytes.append(byte)
             }
         }
-        text += "\""
+        bytes.append(UInt8(ascii: "\""))
     }
 }

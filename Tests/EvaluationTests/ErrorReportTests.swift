@@ -67,3 +67,20 @@ import Testing
         #expect(LocalizationDrift(detection: BoundingBox(x: 0, y: 0, width: 0, height: 1), groundTruth: BoundingBox(x: 0, y: 0, width: 1, height: 1)) == nil)
     }
 }
+
+@Suite struct JSONTextWriterTests {
+    @Test func escapesAndNumbers() throws {
+        var w = JSONTextWriter()
+        w.open("{")
+        w.key("name"); w.string("a \"cat\"\n\u{01}é")
+        w.key("values"); w.open("[")
+        for v in [0.0, -1.0, 0.1, 1e-7, Double.nan] { w.element(); w.number(v) }
+        w.element(); w.integer(-1234567890123)
+        w.close("]")
+        w.close("}")
+        let text = String(decoding: w.bytes, as: UTF8.self)
+        #expect(text == #"{"name":"a \"cat\"\n\u0001é","values":[0,-1,0.1,1e-07,null,-1234567890123]}"#)
+        let parsed = try JSONSerialization.jsonObject(with: Data(w.bytes)) as! [String: Any]
+        #expect(parsed["name"] as? String == "a \"cat\"\n\u{01}é")
+    }
+}
