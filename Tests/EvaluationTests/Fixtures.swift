@@ -6,7 +6,7 @@ enum Fixtures {
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent().appendingPathComponent("fixtures/coco")
 
-    static let cases = ["bbox_mixed", "bbox_dense", "segm_with_boxes", "segm_rle_only"]
+    static let cases = ["bbox_mixed", "bbox_dense", "segm_with_boxes", "segm_rle_only", "bbox_zero_id"]
 
     static func path(_ name: String) -> String { root.appendingPathComponent(name).path }
 

@@ -40,10 +40,10 @@ def polygon_for(R, box):
     return parts
 
 
-def make_case(seed, images, classes, segm, det_bbox_in_segm=True):
+def make_case(seed, images, classes, segm, det_bbox_in_segm=True, first_ann_id=1000):
     R = random.Random(seed)
     imgs, anns, dets = [], [], []
-    aid = 1000
+    aid = first_ann_id
     for i in range(1, images + 1):
         iid = i * 3  # non-contiguous image ids
         imgs.append({"id": iid, "file_name": f"{iid}.png", "width": W, "height": H})
@@ -117,11 +117,12 @@ def make_case(seed, images, classes, segm, det_bbox_in_segm=True):
             else:
                 det["bbox"] = db
             dets.append(det)
-    # one image with more than 100 detections (maxDets and TIDE's per-image cap)
+    # one image with more than 100 detections, most in one category (maxDets 100 per image and
+    # category in COCO; TIDE's cap of 100 per image across categories)
     busy = imgs[1]["id"]
     for k in range(130):
         db = [round(R.uniform(0, 40), 2), round(R.uniform(0, 30), 2), round(R.uniform(3, 20), 2), round(R.uniform(3, 15), 2)]
-        det = {"image_id": busy, "category_id": R.randint(1, classes), "score": round(R.uniform(0, 1), 2)}
+        det = {"image_id": busy, "category_id": 1 if k < 110 else R.randint(1, classes), "score": round(R.uniform(0, 1), 2)}
         if segm:
             det["segmentation"] = mask_utils.merge(mask_utils.frPyObjects(polygon_for(R, db), H, W))
             det["segmentation"]["counts"] = det["segmentation"]["counts"].decode()
@@ -130,6 +131,11 @@ def make_case(seed, images, classes, segm, det_bbox_in_segm=True):
         else:
             det["bbox"] = db
         dets.append(det)
+    if first_ann_id == 0 and not segm:
+        # make sure the annotation with id 0 is a regular one that a detection matches exactly
+        zero = anns[0]
+        zero["iscrowd"] = 0
+        dets.append({"image_id": zero["image_id"], "category_id": zero["category_id"], "bbox": list(zero["bbox"]), "score": 0.97})
     cats = [{"id": c, "name": f"class_{c}", "supercategory": "thing"} for c in range(1, classes + 1)]
     return {"images": imgs, "annotations": anns, "categories": cats}, dets
 
@@ -219,10 +225,10 @@ def mask_goldens():
             "bbox_rle": [r["counts"].decode() for r in mask_utils.frPyObjects(np.array(boxes[:3]), h, w)]}
 
 
-def write_case(name, seed, images, classes, iou_type, det_bbox_in_segm=True):
+def write_case(name, seed, images, classes, iou_type, det_bbox_in_segm=True, first_ann_id=1000):
     d = os.path.join(ROOT, name)
     os.makedirs(d, exist_ok=True)
-    gt, dets = make_case(seed, images, classes, iou_type == "segm", det_bbox_in_segm)
+    gt, dets = make_case(seed, images, classes, iou_type == "segm", det_bbox_in_segm, first_ann_id)
     gt_path, dets_path = os.path.join(d, "gt.json"), os.path.join(d, "dets.json")
     json.dump(gt, open(gt_path, "w"), separators=(",", ":"))
     json.dump(dets, open(dets_path, "w"), separators=(",", ":"))
@@ -239,5 +245,7 @@ if __name__ == "__main__":
     write_case("bbox_dense", seed=2, images=40, classes=3, iou_type="bbox")
     write_case("segm_with_boxes", seed=3, images=20, classes=4, iou_type="segm")
     write_case("segm_rle_only", seed=4, images=16, classes=4, iou_type="segm", det_bbox_in_segm=False)
+    # annotation ids from 0: pycocotools records a match by ground-truth id, so a match to id 0 counts as none
+    write_case("bbox_zero_id", seed=5, images=12, classes=3, iou_type="bbox", first_ann_id=0)
     json.dump(mask_goldens(), open(os.path.join(ROOT, "masks.json"), "w"), separators=(",", ":"))
     print("masks.json written")
