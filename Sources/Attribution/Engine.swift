@@ -28,9 +28,25 @@ public final class CAMEngine {
         public let gradients: Tensor?    // same shape; nil for gradient-free methods
     }
 
-    /// Maps in [0, 1] at input resolution, [N, H, W]; `raw` skips the final ReLU/min-max of the layer average.
+    /// Maps in [0, 1] at input resolution, [N, H, W]; `raw` skips the final min-max of the layer average.
+    /// `augSmooth` averages the maps of six test-time augmentations (horizontal flip × brightness 0.9, 1, 1.1,
+    /// as pytorch-grad-cam's default ttach set), each mapped back before averaging.
     public func maps(_ input: Tensor, method: CAMMethod, targets: [Target]? = nil, eigenSmooth: Bool = false,
-                     raw: Bool = false) throws -> Tensor {
+                     augSmooth: Bool = false, raw: Bool = false) throws -> Tensor {
+        guard augSmooth else { return try maps(input, method: method, targets: targets, eigenSmooth: eigenSmooth, raw: raw) }
+        var sum: Tensor?
+        for flip in [false, true] {
+            for factor: Float in [0.9, 1, 1.1] {
+                let augmented = (flip ? input.flipped(axis: 3) : input) * factor
+                var m = try maps(augmented, method: method, targets: targets, eigenSmooth: eigenSmooth, raw: raw)
+                if flip { m = m.flipped(axis: 2) }
+                sum = sum.map { $0 + m } ?? m
+            }
+        }
+        return sum! / 6
+    }
+
+    private func maps(_ input: Tensor, method: CAMMethod, targets: [Target]?, eigenSmooth: Bool, raw: Bool) throws -> Tensor {
         if let targets, targets.count != input.shape[0] {
             throw Failure(description: "\(targets.count) targets for \(input.shape[0]) images: give one per image")
         }

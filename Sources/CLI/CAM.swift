@@ -34,6 +34,9 @@ struct CAM: ParsableCommand {
     @Flag(help: "Project the weighted activations on their first principal component.")
     var eigenSmooth = false
 
+    @Flag(help: "Average the maps of six flipped and brightened copies of each input.")
+    var augSmooth = false
+
     @Flag(help: "Skip the final min-max normalisation of the maps.")
     var raw = false
 
@@ -74,7 +77,7 @@ struct CAM: ParsableCommand {
         let maps: Tensor
         do {
             let engine = try CAMEngine(model: net, layers: layer)
-            maps = try engine.maps(x, method: method, targets: targets, eigenSmooth: eigenSmooth, raw: raw)
+            maps = try engine.maps(x, method: method, targets: targets, eigenSmooth: eigenSmooth, augSmooth: augSmooth, raw: raw)
         } catch let e as CAMEngine.Failure {
             throw InputError("\(model.weights): \(e.description)")
         }

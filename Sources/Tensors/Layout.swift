@@ -117,3 +117,16 @@ extension Tensor {
         return parts.count == 1 ? x : Tensor.concat(parts, axis: axis)
     }
 }
+
+extension Tensor {
+    /// The values in reverse order along `axis` (a horizontal flip of NCHW images is axis 3).
+    public func flipped(axis: Int) -> Tensor {
+        let axis = axisIndex(axis, rank: rank)
+        let n = shape[axis], outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let out = Tensor.empty(shape)
+        for o in 0..<outer {
+            for k in 0..<n { (out.data + (o * n + k) * inner).update(from: data + (o * n + n - 1 - k) * inner, count: inner) }
+        }
+        return Tensor.result(out, [self]) { g in [g.flipped(axis: axis)] }
+    }
+}

@@ -9,7 +9,7 @@ import TestSupport
 /// resnet18 at layer4 and layer3, on a batch of two images.
 @Suite(.serialized) struct CAMParityTests {  // one shared model, whose hooks the engine sets
     struct Case: Decodable, CustomTestStringConvertible, Sendable {
-        let name: String, method: String, layer: String, eigen_smooth: Bool
+        let name: String, method: String, layer: String, eigen_smooth: Bool, aug_smooth: Bool
         let softmax_targets: [Int]?
         var testDescription: String { name }
     }
@@ -28,7 +28,7 @@ import TestSupport
         let method = try #require(CAMMethod(rawValue: c.method))
         let engine = try CAMEngine(model: Self.model, layers: [c.layer])
         let targets = c.softmax_targets.map { $0.map(Target.classProbability) }
-        let maps = try engine.maps(Self.input, method: method, targets: targets, eigenSmooth: c.eigen_smooth)
+        let maps = try engine.maps(Self.input, method: method, targets: targets, eigenSmooth: c.eigen_smooth, augSmooth: c.aug_smooth)
         let expected = try NPY.read(fixturesRoot.appendingPathComponent("cam/\(c.name).npy"))
         #expect(maps.shape == expected.shape)
         let worst = (0..<expected.count).map { abs(maps[flat: $0] - expected[flat: $0]) }.max() ?? .infinity

@@ -20,17 +20,18 @@ model = fill(torchvision.models.resnet18())
 methods = {"gradcam": GradCAM, "gradcam++": GradCAMPlusPlus, "hirescam": HiResCAM, "xgradcam": XGradCAM,
            "layercam": LayerCAM, "scorecam": ScoreCAM, "ablationcam": AblationCAM, "eigencam": EigenCAM}
 cases = []
-def run(name, method, layer, targets=None, eigen_smooth=False):
+def run(name, method, layer, targets=None, eigen_smooth=False, aug_smooth=False):
     cam = methods[method](model=model, target_layers=[getattr(model, layer)])
-    maps = cam(input_tensor=x, targets=targets, eigen_smooth=eigen_smooth)
+    maps = cam(input_tensor=x, targets=targets, eigen_smooth=eigen_smooth, aug_smooth=aug_smooth)
     np.save(OUT / f"{name}.npy", maps.astype(np.float32))
-    cases.append({"name": name, "method": method, "layer": layer, "eigen_smooth": eigen_smooth,
+    cases.append({"name": name, "method": method, "layer": layer, "eigen_smooth": eigen_smooth, "aug_smooth": aug_smooth,
                   "softmax_targets": [t.category for t in targets] if targets else None})
 for layer in ["layer4", "layer3"]:
     for method in methods:
         run(f"{method}_{layer}", method, layer)
 run("gradcam_layer4_softmax_targets", "gradcam", "layer4", targets=[ClassifierOutputSoftmaxTarget(3), ClassifierOutputSoftmaxTarget(7)])
 run("gradcam_layer4_eigen_smooth", "gradcam", "layer4", eigen_smooth=True)
+run("gradcam++_layer3_aug_smooth", "gradcam++", "layer3", aug_smooth=True)
 with torch.no_grad():
     argmax = model(x).argmax(1).tolist()
 (OUT / "cases.json").write_text(json.dumps({"generator": "scripts/goldens/cam.py", "argmax": argmax, "cases": cases}, indent=1))
