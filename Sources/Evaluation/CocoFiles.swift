@@ -99,7 +99,8 @@ public enum CocoFiles {
             return value
         } catch let error as JSONReader.SyntaxError {
             let at = reader.lineAndColumn(of: error.offset)
-            throw EvaluationError("\(name): line \(at.line), column \(at.column): \(error.message)")
+            let entry = error.entry.map { "\($0): " } ?? ""
+            throw EvaluationError("\(name): \(entry)line \(at.line), column \(at.column): \(error.message)")
         } catch let error as JSONReader.Mismatch {
             throw EvaluationError("\(name): \(error.message)")
         }
@@ -108,6 +109,13 @@ public enum CocoFiles {
     /// Turns a type mismatch inside one field into a message naming file, entry and field.
     struct Context {
         let file: String
+        /// Names the entry in a syntax error raised while reading it (truncated file, stray character).
+        func entry<T>(_ path: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+            do { return try body() } catch var error as JSONReader.SyntaxError {
+                if error.entry == nil { error.entry = path() }
+                throw error
+            }
+        }
         func field<T>(_ path: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
             do { return try body() } catch let error as JSONReader.Mismatch {
                 throw EvaluationError("\(file): \(path()): \(error.message)")
@@ -131,14 +139,18 @@ public enum CocoFiles {
             case "images":
                 sawImages = true
                 try context.field("images") { try requireArray(reader) }
-                try reader.readArray { i in images.append(try readImage(reader, context, index: i)) }
+                try reader.readArray { i in images.append(try context.entry("images[\(i)]") { try readImage(reader, context, index: i) }) }
             case "categories":
                 try context.field("categories") { try requireArray(reader) }
-                try reader.readArray { i in categories.append(try readCategory(reader, context, index: i)) }
+                try reader.readArray { i in categories.append(try context.entry("categories[\(i)]") { try readCategory(reader, context, index: i) }) }
             case "annotations":
                 sawAnnotations = true
                 try context.field("annotations") { try requireArray(reader) }
-                try reader.readArray { i in annotations.append(try readAnnotation(reader, context, index: i, keepSegmentation: keepSegmentation)) }
+                try reader.readArray { i in
+                    annotations.append(try context.entry("annotations[\(i)]") {
+                        try readAnnotation(reader, context, index: i, keepSegmentation: keepSegmentation)
+                    })
+                }
             default:
                 try reader.skipValue()
             }
@@ -252,7 +264,7 @@ public enum CocoFiles {
         detections.reserveCapacity(reader.byteCount / 40)
         var index = firstIndex
         while true {
-            detections.append(try readDetection(reader, context, iouType: iouType, index: index))
+            detections.append(try context.entry("[\(index)]") { try readDetection(reader, context, iouType: iouType, index: index) })
             index += 1
             let c = reader.peek()
             if c == UInt8(ascii: "]") { try reader.expect(c, "']'"); return (detections, false) }

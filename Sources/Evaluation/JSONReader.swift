@@ -11,7 +11,12 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
     /// What went wrong at the current value (wrong type, bad literal); callers prefix the entry path.
     struct Mismatch: Error { let message: String }
     /// The document itself is broken (truncated, stray characters).
-    struct SyntaxError: Error { let message: String; let offset: Int }
+    struct SyntaxError: Error {
+        let message: String
+        let offset: Int
+        /// The entry being read when it broke, e.g. `annotations[12]`; filled in by the caller.
+        var entry: String? = nil
+    }
 
     private let storage: UnsafeMutablePointer<UInt8>
     private let count: Int

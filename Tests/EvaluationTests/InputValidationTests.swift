@@ -50,7 +50,7 @@ import Testing
 
     @Test func truncatedJSONNamesFileAndLine() throws {
         let message = try detectionsError("[{\"image_id\": 1,\n \"category_id\": 3, \"bbox\": [1, 1")
-        #expect(message.hasPrefix("dets.json: line 2, column"))
+        #expect(message.hasPrefix("dets.json: [0]: line 2, column"))
         #expect(message.contains("truncated JSON"))
         #expect(!message.contains("\n"))
     }
