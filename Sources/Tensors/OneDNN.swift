@@ -21,6 +21,15 @@ final class DNNLConvolution: @unchecked Sendable {
         return s!
     }()
     private static let lock = NSLock()
+    /// User-managed scratchpads: oneDNN's own (library mode, without DNNL_ENABLE_CONCURRENT_EXEC as Debian
+    /// builds it) lives in thread-local storage of the creating thread, so a primitive run from another
+    /// thread reads a buffer that is not its own. Each Step owns its scratchpad instead.
+    nonisolated(unsafe) private static let attributes: dnnl_primitive_attr_t = {
+        var a: dnnl_primitive_attr_t?
+        check(dnnl_primitive_attr_create(&a), "attributes")
+        check(dnnl_primitive_attr_set_scratchpad_mode(a, dnnl_scratchpad_mode_user), "scratchpad mode")
+        return a!
+    }()
     nonisolated(unsafe) private static var cache: [Key: DNNLConvolution] = [:]
 
     static func cached(_ key: Key) -> DNNLConvolution {
@@ -102,6 +111,7 @@ final class DNNLConvolution: @unchecked Sendable {
             let user: dnnl_memory_t
             let inner: dnnl_memory_t?
             let reorder: dnnl_primitive_t?
+            let reorderScratchpad: dnnl_memory_t?
             let isOutput: Bool
         }
 
@@ -115,26 +125,31 @@ final class DNNLConvolution: @unchecked Sendable {
                 DNNLConvolution.check(dnnl_memory_create(&user, &userDesc, DNNLConvolution.engine, nil), "memory")
                 let chosen = dnnl_primitive_desc_query_md(pd, dnnl_query_exec_arg_md, arg)!
                 guard dnnl_memory_desc_equal(chosen, &userDesc) == 0 else {
-                    return Port(arg: arg, user: user!, inner: nil, reorder: nil, isOutput: isOutput)
+                    return Port(arg: arg, user: user!, inner: nil, reorder: nil, reorderScratchpad: nil, isOutput: isOutput)
                 }
                 var inner: dnnl_memory_t?
                 DNNLConvolution.check(dnnl_memory_create(&inner, chosen, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "memory")
                 var reorderPD: dnnl_primitive_desc_t?
                 if isOutput {
-                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, chosen, DNNLConvolution.engine, &userDesc, DNNLConvolution.engine, nil), "reorder")
+                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, chosen, DNNLConvolution.engine, &userDesc, DNNLConvolution.engine, DNNLConvolution.attributes), "reorder")
                 } else {
-                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, &userDesc, DNNLConvolution.engine, chosen, DNNLConvolution.engine, nil), "reorder")
+                    DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&reorderPD, &userDesc, DNNLConvolution.engine, chosen, DNNLConvolution.engine, DNNLConvolution.attributes), "reorder")
                 }
                 var reorder: dnnl_primitive_t?
                 DNNLConvolution.check(dnnl_primitive_create(&reorder, reorderPD), "reorder")
+                let scratch = Self.scratchpad(reorderPD!)
                 dnnl_primitive_desc_destroy(reorderPD)
-                return Port(arg: arg, user: user!, inner: inner, reorder: reorder, isOutput: isOutput)
+                return Port(arg: arg, user: user!, inner: inner, reorder: reorder, reorderScratchpad: scratch, isOutput: isOutput)
             }
+            scratchpad = Self.scratchpad(pd)
+        }
+
+        /// The primitive's own scratchpad memory, if it needs one.
+        static func scratchpad(_ pd: dnnl_primitive_desc_t) -> dnnl_memory_t? {
+            guard let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0), dnnl_memory_desc_get_size(md) > 0 else { return nil }
             var scratch: dnnl_memory_t?
-            if let md = dnnl_primitive_desc_query_md(pd, dnnl_query_scratchpad_md, 0), dnnl_memory_desc_get_size(md) > 0 {
-                DNNLConvolution.check(dnnl_memory_create(&scratch, md, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "scratchpad")
-            }
-            scratchpad = scratch
+            DNNLConvolution.check(dnnl_memory_create(&scratch, md, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "scratchpad")
+            return scratch
         }
 
         /// Runs with `pointers` in the order of the ports. oneDNN's stream is not re-entrant: callers hold no
@@ -144,20 +159,21 @@ final class DNNLConvolution: @unchecked Sendable {
             var args: [dnnl_exec_arg_t] = []
             for (port, pointer) in zip(ports, pointers) {
                 DNNLConvolution.check(dnnl_memory_set_data_handle(port.user, pointer), "handle")
-                if let inner = port.inner, !port.isOutput { execute(port.reorder!, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, inner)]) }
+                if let inner = port.inner, !port.isOutput { execute(port, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, inner)]) }
                 args.append(dnnl_exec_arg_t(arg: port.arg, memory: port.inner ?? port.user))
             }
             if let scratchpad { args.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratchpad)) }
             DNNLConvolution.check(dnnl_primitive_execute(primitive, DNNLConvolution.stream, Int32(args.count), args), "execute")
             for port in ports where port.isOutput && port.inner != nil {
-                execute(port.reorder!, [(DNNL_ARG_FROM, port.inner!), (DNNL_ARG_TO, port.user)])
+                execute(port, [(DNNL_ARG_FROM, port.inner!), (DNNL_ARG_TO, port.user)])
             }
             DNNLConvolution.check(dnnl_stream_wait(DNNLConvolution.stream), "wait")
         }
 
-        private func execute(_ p: dnnl_primitive_t, _ args: [(Int32, dnnl_memory_t)]) {
-            let list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
-            DNNLConvolution.check(dnnl_primitive_execute(p, DNNLConvolution.stream, Int32(list.count), list), "reorder")
+        private func execute(_ port: Port, _ args: [(Int32, dnnl_memory_t)]) {
+            var list = args.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1) }
+            if let scratch = port.reorderScratchpad { list.append(dnnl_exec_arg_t(arg: DNNL_ARG_SCRATCHPAD, memory: scratch)) }
+            DNNLConvolution.check(dnnl_primitive_execute(port.reorder!, DNNLConvolution.stream, Int32(list.count), list), "reorder")
         }
     }
 
@@ -165,7 +181,7 @@ final class DNNLConvolution: @unchecked Sendable {
 
     private static func primitiveDesc(_ desc: inout dnnl_convolution_desc_t, hint: dnnl_primitive_desc_t?) -> dnnl_primitive_desc_t {
         var pd: dnnl_primitive_desc_t?
-        check(dnnl_primitive_desc_create(&pd, &desc, nil, engine, hint), "primitive descriptor")
+        check(dnnl_primitive_desc_create(&pd, &desc, attributes, engine, hint), "primitive descriptor")
         return pd!
     }
 
