@@ -11,8 +11,9 @@ public enum CocoEvaluator {
         return evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry, parameters: parameters)
     }
 
+    /// `threads`: categories are spread over this many workers (1 when another job already uses the other core).
     static func evaluate(groundTruth: CocoGroundTruth, detections: [Detection], geometry: MatchGeometry,
-                         parameters p: CocoParameters) -> CocoEvaluation {
+                         parameters p: CocoParameters, threads: Int = 2) -> CocoEvaluation {
         let imageIds = Array(Set(groundTruth.images.map(\.id))).sorted()
         let categoryIds = Array(Set(groundTruth.categories.map(\.id))).sorted()
         let imageIndex = IdIndex(imageIds), categoryIndex = IdIndex(categoryIds)
@@ -46,8 +47,10 @@ public enum CocoEvaluator {
                                   },
                                   gtGroups: gtGroups, detGroups: detGroups, imageCount: I, parameters: p)
         let results = SendableBuffer(buffer: categoryResults)
-        DispatchQueue.concurrentPerform(iterations: K) { k in
-            results.buffer[k] = evaluateCategory(k, input)
+        // Workers take every `threads`-th category: few, long tasks keep dispatch from spinning.
+        let workers = max(1, min(threads, K))
+        DispatchQueue.concurrentPerform(iterations: workers) { w in
+            for k in stride(from: w, to: K, by: workers) { results.buffer[k] = evaluateCategory(k, input) }
         }
         for k in 0..<K {
             guard let result = categoryResults[k] else { continue }

@@ -9,7 +9,8 @@ public struct ErrorAnalysis: Sendable {
     /// Wall-clock seconds per stage (load, geometry, coco, tide), for `fovea bench errors` and profiling.
     public private(set) var stageSeconds: [(stage: String, seconds: Double)] = []
 
-    public init(groundTruth: CocoGroundTruth, detections: [Detection], iouType: IoUType) throws {
+    /// `cocoThreads`: workers for COCO's categories, beside the one running TIDE.
+    public init(groundTruth: CocoGroundTruth, detections: [Detection], iouType: IoUType, cocoThreads: Int = 2) throws {
         let clock = ContinuousClock()
         var start = clock.now
         var stages = [(stage: String, seconds: Double)]()
@@ -26,7 +27,8 @@ public struct ErrorAnalysis: Sendable {
         self.detections = detections
         // COCO's per-category work is parallel inside; TIDE is one sequential pass.
         (coco, tide) = try inParallel(
-            { CocoEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry, parameters: CocoParameters()) },
+            { CocoEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry,
+                                     parameters: CocoParameters(), threads: cocoThreads) },
             { TideEvaluator.evaluate(groundTruth: groundTruth, detections: detections, geometry: geometry) })
         lap("coco and tide")
         stageSeconds = stages

@@ -58,3 +58,16 @@ import Testing
         #expect(stats[8] == 0)
     }
 }
+
+@Suite struct CocoThreadingTests {
+    @Test func workerCountDoesNotChangeResults() throws {
+        let c = try Fixtures.load("bbox_dense")
+        let geometry = try MatchGeometry(groundTruth: c.groundTruth, detections: c.detections, iouType: .bbox)
+        let one = CocoEvaluator.evaluate(groundTruth: c.groundTruth, detections: c.detections, geometry: geometry,
+                                         parameters: CocoParameters(), threads: 1)
+        let three = CocoEvaluator.evaluate(groundTruth: c.groundTruth, detections: c.detections, geometry: geometry,
+                                           parameters: CocoParameters(), threads: 3)
+        #expect(one.precision == three.precision)
+        #expect(one.recall == three.recall)
+    }
+}
