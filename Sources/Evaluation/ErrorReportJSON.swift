@@ -1,6 +1,7 @@
 /// The `fovea errors --json` document (keys fixed by the CLI contract; new keys may be added, never renamed):
 /// `coco` (pycocotools stats as fractions), `tide` (tidecv units, AP × 100), `detections` and
-/// `ground_truth` (every entry labelled), plus `families`, `per_class` and `confusion`.
+/// `ground_truth` (every entry labelled), plus `families`, `per_class` (AP, PR curve, error counts),
+/// `per_image` (error counts) and `confusion`.
 extension ErrorAnalysis {
     public func jsonReport() -> String { String(decoding: jsonReportBytes(), as: UTF8.self) }
 
@@ -39,6 +40,12 @@ extension ErrorAnalysis {
         }
         w.close("}")
 
+        let tally = ErrorTally(groundTruth: groundTruth, detections: detections, tide: tide)
+        func counts(_ values: [String: Int]) {
+            w.open("{")
+            for key in ErrorTally.keys { w.key(key); w.integer(values[key] ?? 0) }
+            w.close("}")
+        }
         w.key("per_class"); w.open("[")
         let names = Dictionary(groundTruth.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         for id in coco.categoryIds {
@@ -46,9 +53,19 @@ extension ErrorAnalysis {
             w.key("category_id"); w.integer(id)
             w.key("name"); w.string(names[id] ?? "")
             w.key("AP"); w.number(coco.averagePrecision(categoryId: id))
+            w.key("errors"); counts(tally.byCategory[id] ?? [:])
             w.key("precision_iou50"); w.open("[")
             for p in coco.precisionRecallCurve(categoryId: id, iouIndex: 0) { w.element(); w.number(p) }
             w.close("]")
+            w.close("}")
+        }
+        w.close("]")
+
+        w.key("per_image"); w.open("[")
+        for (imageId, values) in tally.byImage {
+            w.element(); w.open("{")
+            w.key("image_id"); w.integer(imageId)
+            w.key("errors"); counts(values)
             w.close("}")
         }
         w.close("]")

@@ -84,3 +84,19 @@ import Testing
         #expect(parsed["name"] as? String == "a \"cat\"\n\u{01}é")
     }
 }
+
+@Suite struct ErrorTallyTests {
+    @Test func perClassAndPerImageCountsAddUpToTheLabels() throws {
+        let c = try Fixtures.load("bbox_mixed")
+        let analysis = try ErrorAnalysis(groundTruth: c.groundTruth, detections: c.detections, iouType: .bbox)
+        let tally = ErrorTally(groundTruth: c.groundTruth, detections: c.detections, tide: analysis.tide)
+        let misses = analysis.tide.groundTruth.filter { $0.status == .miss }.count
+        let byCategory = tally.byCategory.values.reduce(0) { $0 + $1.values.reduce(0, +) }
+        let byImage = tally.byImage.reduce(0) { $0 + $1.counts.values.reduce(0, +) }
+        #expect(byCategory == c.detections.count + misses)
+        #expect(byImage == c.detections.count + misses)
+        #expect(tally.byImage.count == c.groundTruth.images.count)
+        let bkg = analysis.tide.detections.filter { $0.kind == .bkg }.count
+        #expect(tally.byCategory.values.reduce(0) { $0 + ($1["Bkg"] ?? 0) } == bkg)
+    }
+}
