@@ -206,7 +206,7 @@ public enum CocoEvaluator {
                            parameters p: CocoParameters) -> CategoryResult {
         let T = p.iouThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count, R = p.recallThresholds.count
         let n = scores.count
-        let order = scores.indices.sorted { a, b in scores[a] > scores[b] || (scores[a] == scores[b] && a < b) }
+        let order = ScoreOrder.descending(scores)
         // Outcomes regathered in score order, one contiguous row per (area, threshold).
         var sorted = [UInt8](repeating: 0, count: n * A * T)
         var sortedRanks = [Int32](repeating: 0, count: n)

@@ -38,9 +38,7 @@ struct TideAPData {
     /// with `searchsorted(…, 'left')`, mean ×100.
     static func averagePrecision(_ unsorted: [Point], groundTruth: Int) -> Double {
         if groundTruth == 0 { return 0 }
-        let order = unsorted.indices.sorted { a, b in
-            unsorted[a].score > unsorted[b].score || (unsorted[a].score == unsorted[b].score && a < b)
-        }
+        let order = ScoreOrder.descending(unsorted.map(\.score))
         var precisions = [Double](), recalls = [Double]()
         precisions.reserveCapacity(order.count); recalls.reserveCapacity(order.count)
         var trueCount = 0, falseCount = 0

@@ -37,8 +37,11 @@ struct FixedAPCalculator {
         var misses = [[Int]](repeating: [], count: classIds.count)
         var errorType = [Int8](), errorOriginalSlot = [Int32](), errorFixedSlot = [Int32]()
         errorType.reserveCapacity(run.errors.count)
-        var keyed = [(score: Double, sequence: Int, entry: Entry)]()
-        keyed.reserveCapacity(run.errors.count + run.ap.points.reduce(0) { $0 + $1.count })
+        // Built in (errors in error order, then true positives in push order); a stable sort by score
+        // then gives tidecv's order within every class.
+        var scores = [Double](), unordered = [Entry]()
+        scores.reserveCapacity(run.errors.count + run.ap.points.reduce(0) { $0 + $1.count })
+        unordered.reserveCapacity(scores.capacity)
         for (e, error) in run.errors.enumerated() {
             let type = Int8(types.firstIndex(of: error.type)!)
             let original = error.original != nil ? Int32(slots[error.originalClass] ?? -1) : -1
@@ -50,19 +53,17 @@ struct FixedAPCalculator {
             }
             errorType.append(type); errorOriginalSlot.append(original); errorFixedSlot.append(fixed)
             if let d = error.detection {
-                keyed.append((run.detections[d].score, e, Entry(type: type, originalSlot: original, fixedSlot: fixed)))
+                scores.append(run.detections[d].score)
+                unordered.append(Entry(type: type, originalSlot: original, fixedSlot: fixed))
             }
         }
-        // True positives after every error of equal score, in push order.
-        var sequence = run.errors.count
         for (s, points) in run.ap.points.enumerated() {
             for point in points where point.correct {
-                keyed.append((point.score, sequence, Entry(type: -1, originalSlot: Int32(s), fixedSlot: Int32(s))))
-                sequence += 1
+                scores.append(point.score)
+                unordered.append(Entry(type: -1, originalSlot: Int32(s), fixedSlot: Int32(s)))
             }
         }
-        keyed.sort { a, b in a.score != b.score ? a.score > b.score : a.sequence < b.sequence }
-        entries = keyed.map(\.entry)
+        entries = ScoreOrder.descending(scores).map { unordered[$0] }
         self.misses = misses
         self.errorType = errorType; self.errorOriginalSlot = errorOriginalSlot; self.errorFixedSlot = errorFixedSlot
     }
