@@ -1,4 +1,5 @@
 import ArgumentParser
+import Attribution
 import Foundation
 import NN
 import Tensors
@@ -7,7 +8,7 @@ import Tensors
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
-        subcommands: [GEMM.self, Conv.self, Infer.self])
+        subcommands: [GEMM.self, Conv.self, Infer.self, CAMWorkload.self])
 
     struct Repeats: ParsableArguments {
         @Option(help: "Timed repetitions (the median is printed).") var repeats = 5
@@ -99,6 +100,27 @@ extension Bench {
             let x = Tensor.randn([batch, 3, size, size], using: &rng)
             let seconds = timing.median { _ = withoutGrad { net(x) } }
             print("infer \(model.rawValue) b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) kernel=\(BLAS.kernel)")
+        }
+    }
+}
+
+extension Bench {
+    /// W2: resnet18 (random init, eval), 1×3×224×224, maps at layer4 — beside scripts/bench/torch_cam.py.
+    struct CAMWorkload: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "cam", abstract: "W2: CAM methods on resnet18 at layer4.")
+        @Option(parsing: .upToNextOption, help: "Methods to time.") var method: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
+        @Option(help: "Input height and width.") var size = 224
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            let model = ResNet(.resnet18)
+            var rng = SeededGenerator(seed: 0)
+            let x = Tensor.randn([1, 3, size, size], using: &rng)
+            let engine = try CAMEngine(model: model, layers: ["layer4"])
+            for m in method {
+                let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
+                print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")
+            }
         }
     }
 }
