@@ -148,6 +148,13 @@ extension ErrorAnalysis {
         out += "             " + TideErrorType.allCases.map { padLeft(fixed(tide.mainErrors[$0] ?? 0, 2), 6) }.joined(separator: " ") + "\n"
         out += "  count      " + TideErrorType.allCases.map { padLeft(String(tide.errorCounts[$0] ?? 0), 6) }.joined(separator: " ") + "\n"
         out += "  special    FalsePos \(fixed(tide.falsePositive, 2))  FalseNeg \(fixed(tide.falseNegative, 2))\n"
+        let families: [(String, [TideErrorType])] = [("misses", [.miss]), ("false positives", [.bkg, .dupe]),
+                                                     ("localization", [.loc]), ("confusion", [.cls, .both])]
+        out += "  families   " + families.map { name, types in
+            let n = types.reduce(0) { $0 + (tide.errorCounts[$1] ?? 0) }
+            let dAP = types.reduce(0.0) { $0 + (tide.mainErrors[$1] ?? 0) }
+            return "\(name) \(n) (dAP \(fixed(dAP, 2)))"
+        }.joined(separator: ", ") + "\n"
         return out
     }
 }

@@ -100,3 +100,24 @@ import Testing
         #expect(tally.byCategory.values.reduce(0) { $0 + ($1["Bkg"] ?? 0) } == bkg)
     }
 }
+
+@Suite struct TextSummaryTests {
+    @Test func fixedPointFormatting() {
+        #expect(fixed(0.08895, 3) == "0.089")
+        #expect(fixed(12.345, 2) == "12.35" || fixed(12.345, 2) == "12.34")  // 12.345 is not exact in binary
+        #expect(fixed(7, 2) == "7.00")
+        #expect(fixed(-0.5, 1) == "-0.5")
+        #expect(fixed(-0.0001, 2) == "0.00")
+        #expect(fixed(0.999, 2) == "1.00")
+    }
+
+    @Test func summaryHasCocoLinesAndTideTables() throws {
+        let c = try Fixtures.load("bbox_mixed")
+        let analysis = try ErrorAnalysis(groundTruth: c.groundTruth, detections: c.detections, iouType: .bbox)
+        let lines = analysis.textSummary().split(separator: "\n")
+        #expect(lines.filter { $0.contains("Average Precision") }.count == 6)
+        #expect(lines.filter { $0.contains("Average Recall") }.count == 6)
+        #expect(lines.contains { $0.hasPrefix("  families   misses") })
+        #expect(lines[1].hasSuffix("= \(fixed(analysis.coco.stats[0], 3))"))
+    }
+}
