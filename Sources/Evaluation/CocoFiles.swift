@@ -174,8 +174,8 @@ public enum CocoFiles {
     }
 
     private static func readImage(_ reader: JSONReader, _ context: Context, index: Int) throws -> ImageInfo {
-        let path = "images[\(index)]"
-        try context.field(path) { try requireObject(reader) }
+        let path = EntryPath(list: "images", index: index)
+        try context.field("\(path)") { try requireObject(reader) }
         var id: Int?, width = 0, height = 0
         try reader.readObject { key in
             switch key {
@@ -185,13 +185,13 @@ public enum CocoFiles {
             default: try reader.skipValue()
             }
         }
-        guard let id else { throw context.fail(path, "missing \"id\"") }
+        guard let id else { throw context.fail("\(path)", "missing \"id\"") }
         return ImageInfo(id: id, width: width, height: height)
     }
 
     private static func readCategory(_ reader: JSONReader, _ context: Context, index: Int) throws -> Category {
-        let path = "categories[\(index)]"
-        try context.field(path) { try requireObject(reader) }
+        let path = EntryPath(list: "categories", index: index)
+        try context.field("\(path)") { try requireObject(reader) }
         var id: Int?, name = ""
         try reader.readObject { key in
             switch key {
@@ -200,14 +200,14 @@ public enum CocoFiles {
             default: try reader.skipValue()
             }
         }
-        guard let id else { throw context.fail(path, "missing \"id\"") }
+        guard let id else { throw context.fail("\(path)", "missing \"id\"") }
         return Category(id: id, name: name)
     }
 
     private static func readAnnotation(_ reader: JSONReader, _ context: Context, index: Int,
                                        keepSegmentation: Bool) throws -> GroundTruthAnnotation {
-        let path = "annotations[\(index)]"
-        try context.field(path) { try requireObject(reader) }
+        let path = EntryPath(list: "annotations", index: index)
+        try context.field("\(path)") { try requireObject(reader) }
         var id: Int?, imageId: Int?, categoryId: Int?, box: BoundingBox?, area: Double?, crowd = false
         var segmentation: Segmentation?
         try reader.readObject { key in
@@ -223,10 +223,10 @@ public enum CocoFiles {
             default: try reader.skipValue()
             }
         }
-        guard let id else { throw context.fail(path, "missing \"id\"") }
-        guard let imageId else { throw context.fail(path, "missing \"image_id\"") }
-        guard let categoryId else { throw context.fail(path, "missing \"category_id\"") }
-        guard let box else { throw context.fail(path, "missing \"bbox\"") }
+        guard let id else { throw context.fail("\(path)", "missing \"id\"") }
+        guard let imageId else { throw context.fail("\(path)", "missing \"image_id\"") }
+        guard let categoryId else { throw context.fail("\(path)", "missing \"category_id\"") }
+        guard let box else { throw context.fail("\(path)", "missing \"bbox\"") }
         // pycocotools requires `area`; files without it get the box area.
         return GroundTruthAnnotation(id: id, imageId: imageId, categoryId: categoryId, box: box,
                                      area: area ?? box.area, isCrowd: crowd, segmentation: segmentation)
@@ -274,8 +274,8 @@ public enum CocoFiles {
     }
 
     private static func readDetection(_ reader: JSONReader, _ context: Context, iouType: IoUType, index: Int) throws -> Detection {
-        let path = "[\(index)]"
-        try context.field(path) { try requireObject(reader) }
+        let path = EntryPath(list: "", index: index)
+        try context.field("\(path)") { try requireObject(reader) }
         var imageId: Int?, categoryId: Int?, score: Double?, box: BoundingBox?, segmentation: Segmentation?
         try reader.readObject { key in
             switch key {
@@ -287,23 +287,30 @@ public enum CocoFiles {
             default: try reader.skipValue()
             }
         }
-        guard let imageId else { throw context.fail(path, "missing \"image_id\"") }
-        guard let categoryId else { throw context.fail(path, "missing \"category_id\"") }
-        guard let score else { throw context.fail(path, "missing \"score\"") }
+        guard let imageId else { throw context.fail("\(path)", "missing \"image_id\"") }
+        guard let categoryId else { throw context.fail("\(path)", "missing \"category_id\"") }
+        guard let score else { throw context.fail("\(path)", "missing \"score\"") }
         switch iouType {
-        case .bbox where box == nil: throw context.fail(path, "missing \"bbox\"")
-        case .segm where segmentation == nil: throw context.fail(path, "missing \"segmentation\" (needed for --iou-type segm)")
+        case .bbox where box == nil: throw context.fail("\(path)", "missing \"bbox\"")
+        case .segm where segmentation == nil: throw context.fail("\(path)", "missing \"segmentation\" (needed for --iou-type segm)")
         default: break
         }
         return Detection(imageId: imageId, categoryId: categoryId, score: score, box: box, segmentation: segmentation)
     }
 
+    /// "annotations[12]", formatted only when a message needs it (it is built for every entry).
+    struct EntryPath: CustomStringConvertible {
+        let list: StaticString
+        let index: Int
+        var description: String { "\(list)[\(index)]" }
+    }
+
     // MARK: geometry
 
-    private static func readBox(_ reader: JSONReader, _ context: Context, path: String) throws -> BoundingBox {
+    private static func readBox(_ reader: JSONReader, _ context: Context, path: @autoclosure () -> String) throws -> BoundingBox {
         var values = (0.0, 0.0, 0.0, 0.0)
         var count = 0
-        try context.field(path) {
+        try context.field("\(path())") {
             try requireArray(reader)
             try reader.readArray { i in
                 let v = try reader.readNumber()
@@ -311,17 +318,17 @@ public enum CocoFiles {
                 count = i + 1
             }
         }
-        if count != 4 { throw context.fail(path, "expected 4 numbers, got \(count)") }
-        if values.2 < 0 { throw context.fail(path, "negative width \(values.2)") }
-        if values.3 < 0 { throw context.fail(path, "negative height \(values.3)") }
+        if count != 4 { throw context.fail("\(path())", "expected 4 numbers, got \(count)") }
+        if values.2 < 0 { throw context.fail("\(path())", "negative width \(values.2)") }
+        if values.3 < 0 { throw context.fail("\(path())", "negative height \(values.3)") }
         return BoundingBox(x: values.0, y: values.1, width: values.2, height: values.3)
     }
 
-    private static func readSegmentation(_ reader: JSONReader, _ context: Context, path: String) throws -> Segmentation? {
+    private static func readSegmentation(_ reader: JSONReader, _ context: Context, path: @autoclosure () -> String) throws -> Segmentation? {
         if try reader.readNullIfPresent() { return nil }
         if reader.peek() == UInt8(ascii: "[") {
             var polygons = [[Double]]()
-            try context.field(path) {
+            try context.field("\(path())") {
                 try reader.readArray { _ in
                     try requireArray(reader)
                     var polygon = [Double]()
@@ -331,17 +338,17 @@ public enum CocoFiles {
             }
             return .polygons(polygons)
         }
-        try context.field(path) { try requireObject(reader) }
+        try context.field("\(path())") { try requireObject(reader) }
         var size: [Int] = [], numericCounts: [UInt32]?, stringCounts: String?
         try reader.readObject { key in
             switch key {
             case "size":
-                try context.field("\(path).size") {
+                try context.field("\(path()).size") {
                     try requireArray(reader)
                     try reader.readArray { _ in size.append(try reader.readInteger()) }
                 }
             case "counts":
-                try context.field("\(path).counts") {
+                try context.field("\(path()).counts") {
                     if reader.peek() == UInt8(ascii: "[") {
                         var counts = [UInt32]()
                         try reader.readArray { _ in
@@ -357,12 +364,12 @@ public enum CocoFiles {
             default: try reader.skipValue()
             }
         }
-        guard size.count == 2, size[0] >= 0, size[1] >= 0 else { throw context.fail("\(path).size", "expected [height, width]") }
+        guard size.count == 2, size[0] >= 0, size[1] >= 0 else { throw context.fail("\(path()).size", "expected [height, width]") }
         if let numericCounts {
             return .uncompressedRLE(RunLengthMask(height: size[0], width: size[1], counts: numericCounts))
         }
-        guard let stringCounts else { throw context.fail(path, "missing \"counts\"") }
-        guard RunLengthString.decode(stringCounts) != nil else { throw context.fail("\(path).counts", "not a COCO RLE string") }
+        guard let stringCounts else { throw context.fail("\(path())", "missing \"counts\"") }
+        guard RunLengthString.decode(stringCounts) != nil else { throw context.fail("\(path()).counts", "not a COCO RLE string") }
         return .compressedRLE(height: size[0], width: size[1], counts: stringCounts)
     }
 }

@@ -241,7 +241,8 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         return value
     }
 
-    private static let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
+    /// 10^0 … 10^22, all exact doubles (per reader, so the hot path skips lazy-global checks).
+    private let exactPowersOfTen: [Double] = (0...22).map { e in (0..<e).reduce(1.0) { r, _ in r * 10 } }
 
     /// Parses the number at `position` when the fast path is exact; leaves `position` alone otherwise.
     @inline(__always) private func fastNumber() -> Double? {
@@ -283,7 +284,7 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         }
         if mantissa <= (1 << 53), exponent >= -22, exponent <= 22 {
             var value = Double(mantissa)
-            value = exponent < 0 ? value / Self.exactPowersOfTen[-exponent] : value * Self.exactPowersOfTen[exponent]
+            value = exponent < 0 ? value / exactPowersOfTen[-exponent] : value * exactPowersOfTen[exponent]
             position = p
             return negative ? -value : value
         }
@@ -292,7 +293,7 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         // mantissa and 10^k (k ≤ 27) exactly, so the quotient is rounded once to 64 bits. Rounding that
         // to 53 bits is correct unless it sits within one unit of a halfway point: leave those to strtod.
         if exponent >= -27, exponent <= 27, mantissa != 0 {
-            let m = Float80(mantissa), scale = Self.extendedPowersOfTen[abs(exponent)]
+            let m = Float80(mantissa), scale = extendedPowersOfTen[abs(exponent)]
             let extended = exponent < 0 ? m / scale : m * scale
             let low = extended.significandBitPattern & 0x7FF
             if low < 0x3FF || low > 0x401, extended > 1e-300, extended < 1e300 {
@@ -306,7 +307,8 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
     }
 
     #if arch(x86_64)
-    private static let extendedPowersOfTen: [Float80] = (0...27).map { e in (0..<e).reduce(Float80(1)) { r, _ in r * 10 } }
+    /// 10^0 … 10^27, exact in x87 extended precision.
+    private let extendedPowersOfTen: [Float80] = (0...27).map { e in (0..<e).reduce(Float80(1)) { r, _ in r * 10 } }
     #endif
 
     /// An integer-valued number (ids); 3.0 is accepted, 3.5 is not.
