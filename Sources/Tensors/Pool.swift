@@ -7,12 +7,14 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
     let (oh, ow) = win.outputSize((h, w))
     let y = Tensor.empty([n, c, oh, ow])
-    var argmax = [Int32](repeating: 0, count: y.count)
+    // The arg-max of each window is kept only when a backward pass will need it.
+    let tracking = GradMode.isEnabled && x.requiresGrad
+    var argmax = [Int32](repeating: 0, count: tracking ? y.count : 0)
     argmax.withUnsafeMutableBufferPointer { best in
-        let at = best.baseAddress!
+        let at = tracking ? best.baseAddress : nil  // an empty array may still hand out a (shared) address
         parallelFor(n * c, minimumPerChunk: 4) { range in
             for p in range {
-                let src = x.data + p * h * w
+                let src = x.data + p * h * w, dst = y.data + p * oh * ow
                 for i in 0..<oh {
                     // The window clipped to the image: padding never wins.
                     let r0 = Swift.max(0, i * win.stride.0 - padding), r1 = Swift.min(h, i * win.stride.0 - padding + kernel)
@@ -23,8 +25,8 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
                             let row = src + ih * w
                             for iw in c0..<c1 where row[iw] > m || (row[iw].isNaN && !m.isNaN) { m = row[iw]; best = ih * w + iw }
                         }
-                        y.data[(p * oh + i) * ow + j] = m
-                        at[(p * oh + i) * ow + j] = Int32(best)
+                        dst[i * ow + j] = m
+                        at?[(p * oh + i) * ow + j] = Int32(best)
                     }
                 }
             }
