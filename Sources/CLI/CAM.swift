@@ -25,7 +25,10 @@ struct CAM: ParsableCommand {
     @Option(help: "\(CAMMethod.allCases.map(\.rawValue).joined(separator: ", ")).")
     var method: CAMMethod = .gradcam
 
-    @Option(help: "Target class per image, comma-separated (default: each image's arg-max class).")
+    @Option(help: """
+        Target per image, comma-separated. Classifiers: a class (default: the arg-max). Segmenters: a class, \
+        explained over the pixels predicted as that class. Detectors: the rank of a decoded detection (0 = best).
+        """)
     var target: String?
 
     @Flag(help: "Weigh the softmax probability of the target class instead of its logit.")
@@ -66,14 +69,7 @@ struct CAM: ParsableCommand {
         } else {
             x = try preprocessing.batch(image, for: arch).0
         }
-        let targets = try target.map { text -> [Target] in
-            let classes = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
-            guard classes.allSatisfy({ $0 != nil }) else { throw ValidationError("--target needs class numbers, got '\(text)'") }
-            guard classes.count == x.shape[0] else {
-                throw ValidationError("--target gives \(classes.count) classes for \(x.shape[0]) images: give one per image")
-            }
-            return classes.map { probability ? .classProbability($0!) : .classLogit($0!) }
-        }
+        let targets = try target.map { try resolveTargets($0, net: net, arch: arch, input: x) }
         let maps: Tensor
         do {
             let engine = try CAMEngine(model: net, layers: layer)
@@ -85,6 +81,35 @@ struct CAM: ParsableCommand {
         if let overlay { try writeOverlay(maps, input: x, arch: arch, to: overlay) }
         if out == nil && overlay == nil {
             print("maps \(maps.shape) for layer \(layer.joined(separator: ", ")) by \(method.rawValue); give --out or --overlay to keep them")
+        }
+    }
+
+    /// One target per image from `--target`, read by task.
+    private func resolveTargets(_ text: String, net: Module, arch: Architecture, input x: Tensor) throws -> [Target] {
+        let numbers = text.split(separator: ",").map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard numbers.allSatisfy({ $0 != nil && $0! >= 0 }) else { throw ValidationError("--target needs non-negative numbers, got '\(text)'") }
+        guard numbers.count == x.shape[0] else {
+            throw ValidationError("--target gives \(numbers.count) classes for \(x.shape[0]) images: give one per image")
+        }
+        let values = numbers.map { $0! }
+        switch arch.task {
+        case .classification:
+            return values.map { probability ? .classProbability($0) : .classLogit($0) }
+        case .segmentation:
+            let output = withoutGrad { net(x) }, plane = output.shape[2] * output.shape[3]
+            let labels = output.argmax(axis: 1)
+            return values.enumerated().map { i, k in
+                .region(class: k, mask: (0..<plane).map { labels[i * plane + $0] == k ? 1 : 0 })
+            }
+        case .detection:
+            let detector = net as! CenterNet
+            let decoded = detector.decode(withoutGrad { detector(x) })
+            return try values.enumerated().map { i, rank in
+                guard rank < decoded[i].count else {
+                    throw InputError("image \(i) has \(decoded[i].count) detections; --target \(rank) does not exist")
+                }
+                return Target.box(decoded[i][rank])
+            }
         }
     }
 

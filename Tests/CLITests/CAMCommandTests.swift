@@ -29,6 +29,26 @@ import Testing
         #expect(bytes.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     }
 
+    @Test func segmentationAndDetectionTargets() throws {
+        let png = repositoryRoot.appendingPathComponent("fixtures/shapes/detection/images/0000.png").path
+        let unet = dir.appendingPathComponent("unet.safetensors"), centernet = dir.appendingPathComponent("centernet.safetensors")
+        try UNet(classes: 3, seed: 1).save(to: unet)
+        try CenterNet(classes: 3, seed: 1).save(to: centernet)
+        let segOut = dir.appendingPathComponent("seg.npy"), detOut = dir.appendingPathComponent("det.npy")
+        let seg = try runFovea(["cam", "--model", "unet_small", "--weights", unet.path, "--image", png, "--layer", "down.3",
+                                "--target", "1", "--out", segOut.path])
+        #expect(seg.status == 0, "\(seg.err)")
+        #expect(try NPY.read(segOut).shape == [1, 64, 64])
+        let det = try runFovea(["cam", "--model", "centernet_resnet18", "--weights", centernet.path, "--image", png, "--layer", "smooth",
+                                "--target", "0", "--out", detOut.path])
+        #expect(det.status == 0, "\(det.err)")
+        #expect(try NPY.read(detOut).shape == [1, 128, 128])
+        let missing = try runFovea(["cam", "--model", "centernet_resnet18", "--weights", centernet.path, "--image", png, "--layer", "smooth",
+                                    "--target", "100000"])
+        #expect(missing.status == 1)
+        #expect(missing.err.contains("--target 100000 does not exist"))
+    }
+
     @Test func badLayerAndTargetCountAreClearErrors() throws {
         let layer = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", input.path, "--layer", "layer4"])
         #expect(layer.status == 1)
