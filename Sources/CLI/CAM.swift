@@ -43,6 +43,9 @@ struct CAM: ParsableCommand {
     @Flag(help: "Skip the final min-max normalisation of the maps.")
     var raw = false
 
+    @Flag(help: "Print faithfulness metrics per image: drop and increase in confidence, deletion and insertion areas, ROAD.")
+    var metrics = false
+
     @Option(help: "Write the maps [N, H, W] as float32 .npy here.")
     var out: String?
 
@@ -77,10 +80,33 @@ struct CAM: ParsableCommand {
         } catch let e as CAMEngine.Failure {
             throw InputError("\(model.weights): \(e.description)")
         }
+        if metrics { printMetrics(maps, net: net, input: x, targets: targets ?? defaultTargets(net, x)) }
         if let out { try writeOutput(NPY.encode(maps), to: out) }
         if let overlay { try writeOverlay(maps, input: x, arch: arch, to: overlay) }
         if out == nil && overlay == nil {
             print("maps \(maps.shape) for layer \(layer.joined(separator: ", ")) by \(method.rawValue); give --out or --overlay to keep them")
+        }
+    }
+
+    /// The arg-max class of each image (classifiers), as the engine chooses by default.
+    private func defaultTargets(_ net: Module, _ x: Tensor) -> [Target] {
+        let out = withoutGrad { net(x) }
+        return out.argmax(axis: 1).prefix(x.shape[0]).map { .classLogit($0) }
+    }
+
+    /// One line per image and metric, tab-separated: image, metric, value.
+    private func printMetrics(_ maps: Tensor, net: Module, input x: Tensor, targets: [Target]) {
+        let f = Faithfulness(model: net)
+        let probabilities = targets.map { t -> Target in if case .classLogit(let k) = t { return .classProbability(k) }; return t }
+        let rows: [(String, [Float])] = [
+            ("drop_in_confidence", f.dropInConfidence(x, maps: maps, targets: targets)),
+            ("increase_in_confidence", f.increaseInConfidence(x, maps: maps, targets: targets)),
+            ("deletion_auc", f.curveArea(x, maps: maps, targets: probabilities, insertion: false)),
+            ("insertion_auc", f.curveArea(x, maps: maps, targets: probabilities, insertion: true)),
+            ("road_combined", f.roadCombined(x, maps: maps, targets: targets)),
+        ]
+        for i in 0..<x.shape[0] {
+            for (name, values) in rows { print("\(i)\t\(name)\t\(String(format: "%.6f", values[i]))") }
         }
     }
 

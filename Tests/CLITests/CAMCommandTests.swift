@@ -49,6 +49,16 @@ import Testing
         #expect(missing.err.contains("--target 100000 does not exist"))
     }
 
+    @Test func metricsArePrintedPerImage() throws {
+        var rng = SeededGenerator(seed: 9)
+        let small = dir.appendingPathComponent("small.npy")
+        try NPY.encode(Tensor.randn([1, 3, 16, 16], using: &rng)).write(to: small)
+        let run = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", small.path, "--layer", "7", "--metrics"])
+        #expect(run.status == 0, "\(run.err)")
+        let names = run.out.split(separator: "\n").filter { $0.hasPrefix("0\t") }.map { $0.split(separator: "\t")[1] }
+        #expect(names == ["drop_in_confidence", "increase_in_confidence", "deletion_auc", "insertion_auc", "road_combined"])
+    }
+
     @Test func badLayerAndTargetCountAreClearErrors() throws {
         let layer = try runFovea(["cam", "--model", "shapes_cnn", "--weights", weights.path, "--input", input.path, "--layer", "layer4"])
         #expect(layer.status == 1)
