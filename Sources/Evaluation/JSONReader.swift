@@ -21,8 +21,10 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
     private let storage: UnsafeMutablePointer<UInt8>
     private let count: Int
     private(set) var position = 0
-    /// A fork reads its parent's bytes; only the parent frees them (and must outlive its forks).
-    private var ownsStorage = true
+    /// Who frees the bytes: an allocated buffer, a file mapping, or (a fork) the parent reader,
+    /// which must outlive its forks.
+    private enum StorageKind { case allocated, mapped, borrowed }
+    private var storageKind = StorageKind.allocated
 
     /// Copies the bytes and appends a NUL sentinel, so every peek past the end reads 0 and `strtod` stops.
     init(bytes: UnsafeRawBufferPointer) {
@@ -32,8 +34,8 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         storage[count] = 0
     }
 
-    /// Reads a file straight into the parse buffer (no intermediate copy: results files run to 100 MB).
-    /// nil when the file cannot be opened or read.
+    /// Maps (large regular files) or reads a file into the parse buffer, with no intermediate copy:
+    /// results files run to 100 MB. nil when the file cannot be opened or read.
     init?(path: String) {
         let fd = open(path, O_RDONLY)
         guard fd >= 0 else { return nil }
@@ -41,6 +43,19 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         var info = stat()
         guard fstat(fd, &info) == 0 else { return nil }
         let size = Int(info.st_size)
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        #if os(Linux)
+        // A private, pre-populated mapping skips both the copy and a page fault per 4 KB. The sentinel
+        // is the zero fill after the end of the file in its last page, so the size must not be a
+        // multiple of the page size.
+        if size >= 1 << 20, (info.st_mode & S_IFMT) == S_IFREG, size % page != 0,
+           let mapped = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0), mapped != MAP_FAILED {
+            storage = mapped.assumingMemoryBound(to: UInt8.self)
+            count = size
+            storageKind = .mapped
+            return
+        }
+        #endif
         storage = .allocate(capacity: size + 1)
         var filled = 0
         while filled < size {
@@ -57,11 +72,17 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
     var byteCount: Int { count }
 
     private init(sharing parent: JSONReader, at position: Int) {
-        storage = parent.storage; count = parent.count; ownsStorage = false
+        storage = parent.storage; count = parent.count; storageKind = .borrowed
         self.position = position
     }
 
-    deinit { if ownsStorage { storage.deallocate() } }
+    deinit {
+        switch storageKind {
+        case .allocated: storage.deallocate()
+        case .mapped: munmap(storage, count)
+        case .borrowed: break
+        }
+    }
 
     /// A second reader over the same bytes, starting at `position` (to parse two halves at once).
     func fork(at position: Int) -> JSONReader { JSONReader(sharing: self, at: position) }

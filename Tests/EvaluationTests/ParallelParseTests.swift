@@ -40,3 +40,25 @@ import Testing
         #expect(throws: EvaluationError.self) { try CocoFiles.loadUncheckedDetections(path: truncated, iouType: .bbox, parallelFrom: 0) }
     }
 }
+
+@Suite struct MappedFileTests {
+    /// Files over 1 MB are mapped (sentinel: the zero fill of the last page) unless their size is a
+    /// whole number of pages; both ways parse the same.
+    @Test(arguments: [false, true])
+    func largeFilesParseWhetherMappedOrRead(wholePages: Bool) throws {
+        let entry = #"{"image_id": 1, "category_id": 1, "bbox": [10.5, 20.25, 30, 40], "score": 0.125}"#
+        var text = "[" + Array(repeating: entry, count: 20_000).joined(separator: ",\n") + "]"
+        let page = 4096
+        if wholePages { text += String(repeating: " ", count: (page - text.utf8.count % page) % page) }
+        else if text.utf8.count % page == 0 { text += " " }
+        #expect((text.utf8.count % page == 0) == wholePages)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-eval-\(UUID().uuidString).json").path
+        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let dets = try CocoFiles.loadUncheckedDetections(path: path, iouType: .bbox, parallelFrom: .max)
+        #expect(dets.count == 20_000)
+        #expect(dets.last?.box == BoundingBox(x: 10.5, y: 20.25, width: 30, height: 40))
+        let split = try CocoFiles.loadUncheckedDetections(path: path, iouType: .bbox, parallelFrom: 0)
+        #expect(split.count == 20_000)
+    }
+}
