@@ -25,6 +25,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Attribution", dependencies: ["NN"]),
+        .target(name: "Training", dependencies: ["NN"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
@@ -36,6 +37,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["NN"], path: "Tests/Support"),
         .testTarget(name: "NNTests", dependencies: ["NN", "TestSupport"]),
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "TestSupport"]),
+        .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN", "Attribution"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
