@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "NN", "Attribution", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 

@@ -3,12 +3,13 @@ import Attribution
 import Foundation
 import NN
 import Tensors
+import Training
 
 /// `fovea bench …`: the benchmark workloads of DESIGN.md, printed as medians.
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
-        subcommands: [GEMM.self, Conv.self, Infer.self, CAMWorkload.self])
+        subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self])
 
     struct Repeats: ParsableArguments {
         @Option(help: "Timed repetitions (the median is printed).") var repeats = 5
@@ -105,6 +106,31 @@ extension Bench {
 }
 
 extension Bench {
+    /// W1: one training step (forward, cross-entropy, backward, SGD with momentum) of shapes_cnn, batch 64, 64×64.
+    struct Train: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "train", abstract: "W1: a training step.")
+        @Option(help: "Architecture.") var model: Architecture = .shapes_cnn
+        @Option(help: "Batch size.") var batch = 64
+        @Option(help: "Input height and width.") var size = 64
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            let net = model.make(classes: 6)
+            net.train()
+            var rng = SeededGenerator(seed: 0)
+            let x = Tensor.randn([batch, 3, size, size], using: &rng)
+            let labels = (0..<batch).map { _ in Int(rng.next() % 6) }
+            let optimizer = SGD([ParameterGroup(net.parameters, rate: 0.05)], momentum: 0.9)
+            let seconds = timing.median {
+                optimizer.zeroGrad()
+                crossEntropy(net(x), targets: labels).backward()
+                optimizer.step()
+            }
+            let rss = peakResidentMegabytes()
+            print("W1 \(model.rawValue) train step b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) peak_rss_mb=\(rss)")
+        }
+    }
+
     /// W2: resnet18 (random init, eval), 1×3×224×224, maps at layer4 — beside scripts/bench/torch_cam.py.
     struct CAMWorkload: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "cam", abstract: "W2: CAM methods on resnet18 at layer4.")
@@ -123,6 +149,13 @@ extension Bench {
             }
         }
     }
+}
+
+/// The process's peak resident set (VmHWM), in MiB.
+func peakResidentMegabytes() -> Int {
+    let status = String(decoding: FileHandle(forReadingAtPath: "/proc/self/status")?.readDataToEndOfFile() ?? Data(), as: UTF8.self)
+    let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
+    return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
 
 func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.3f" : "%.1f", x) }
