@@ -17,18 +17,19 @@ public enum CocoEvaluator {
         let imageIds = Array(Set(groundTruth.images.map(\.id))).sorted()
         let categoryIds = Array(Set(groundTruth.categories.map(\.id))).sorted()
         let imageIndex = IdIndex(imageIds), categoryIndex = IdIndex(categoryIds)
-        let I = imageIds.count, K = categoryIds.count
+        let K = categoryIds.count
         let T = p.iouThresholds.count, R = p.recallThresholds.count, A = p.areaRanges.count, M = p.maxDetections.count
 
-        // Groups keyed category-major so one category's images are contiguous and in image-id order.
-        let gtGroups = GroupIndex(count: K * I, keys: groundTruth.annotations.map {
-            categoryIndex[$0.categoryId]! * I + imageIndex[$0.imageId]!
-        })
-        var detGroups = GroupIndex(count: K * I, keys: detections.map {
-            categoryIndex[$0.categoryId]! * I + imageIndex[$0.imageId]!
-        })
-        // Highest score first; equal scores keep file order (numpy mergesort is stable).
+        // Per category, ground truths and detections ordered by image id (then file order; detections
+        // by score first). No table over all (image, category) pairs: memory stays proportional to the input.
+        let gtImage = groundTruth.annotations.map { Int32(imageIndex[$0.imageId]!) }
+        let detImage = detections.map { Int32(imageIndex[$0.imageId]!) }
+        var gtGroups = GroupIndex(count: K, keys: groundTruth.annotations.map { categoryIndex[$0.categoryId]! })
+        var detGroups = GroupIndex(count: K, keys: detections.map { categoryIndex[$0.categoryId]! })
+        gtGroups.sortMembers { a, b in gtImage[a] < gtImage[b] || (gtImage[a] == gtImage[b] && a < b) }
+        // Highest score first within an image; equal scores keep file order (numpy mergesort is stable).
         detGroups.sortMembers { a, b in
+            if detImage[a] != detImage[b] { return detImage[a] < detImage[b] }
             let sa = detections[a].score, sb = detections[b].score
             return sa > sb || (sa == sb && a < b)
         }
@@ -41,11 +42,12 @@ public enum CocoEvaluator {
         let input = CategoryInput(geometry: geometry, gtArea: groundTruth.annotations.map(\.area),
                                   gtCrowd: groundTruth.annotations.map(\.isCrowd),
                                   gtHasZeroId: groundTruth.annotations.map { $0.id == 0 },
+                                  gtImage: gtImage,
                                   detections: detGroups.items.map { d in
                                       DetectionRecord(score: detections[d].score, area: geometry.detectionAreas[d],
-                                                      box: geometry.detectionBoxes[d], index: d)
+                                                      box: geometry.detectionBoxes[d], index: d, image: detImage[d])
                                   },
-                                  gtGroups: gtGroups, detGroups: detGroups, imageCount: I, parameters: p)
+                                  gtGroups: gtGroups, detGroups: detGroups, parameters: p)
         let results = SendableBuffer(buffer: categoryResults)
         // Workers take every `threads`-th category: few, long tasks keep dispatch from spinning.
         let workers = max(1, min(threads, K))
@@ -72,15 +74,15 @@ public enum CocoEvaluator {
         let gtArea: [Double]
         let gtCrowd: [Bool]
         let gtHasZeroId: [Bool]
+        let gtImage: [Int32]
         /// Detections in group order (category, image, score), so each category reads them sequentially.
         let detections: [DetectionRecord]
         let gtGroups: GroupIndex
         let detGroups: GroupIndex
-        let imageCount: Int
         let parameters: CocoParameters
     }
 
-    struct DetectionRecord { var score: Double; var area: Double; var box: BoundingBox; var index: Int }
+    struct DetectionRecord { var score: Double; var area: Double; var box: BoundingBox; var index: Int; var image: Int32 }
 
     /// precision [T][R][A][M] and recall [T][A][M] of one category; nil entries stay -1.
     struct CategoryResult { var precision: [Double]; var recall: [Double] }
@@ -105,13 +107,20 @@ public enum CocoEvaluator {
         var iou = [Double](), ignored = [[Bool]](repeating: [], count: A), matches = [[Int]](repeating: [], count: A)
         var order = [Int](), taken = [Bool]()
 
-        for image in 0..<input.imageCount {
-            let key = k * input.imageCount + image
-            let gts = input.gtGroups.members(key)
-            let first = input.detGroups.offsets[key]
-            let dts = first..<min(input.detGroups.offsets[key + 1], first + maxDet)  // positions in `records`
+        // Walk the category's ground truths and detections image by image (both are in image order).
+        let allGTs = input.gtGroups.members(k)
+        let detEnd = input.detGroups.offsets[k + 1]
+        var nextGT = allGTs.startIndex, nextDet = input.detGroups.offsets[k]
+        while nextGT < allGTs.endIndex || nextDet < detEnd {
+            let image = min(nextGT < allGTs.endIndex ? input.gtImage[allGTs[nextGT]] : .max,
+                            nextDet < detEnd ? records[nextDet].image : .max)
+            let gtStart = nextGT
+            while nextGT < allGTs.endIndex && input.gtImage[allGTs[nextGT]] == image { nextGT += 1 }
+            let gts = allGTs[gtStart..<nextGT]
+            let first = nextDet
+            while nextDet < detEnd && records[nextDet].image == image { nextDet += 1 }
+            let dts = first..<min(nextDet, first + maxDet)  // positions in `records`
             let D = dts.count, G = gts.count
-            if G == 0 && D == 0 { continue }
 
             let base = scores.count
             for (rank, d) in dts.enumerated() { scores.append(records[d].score); ranks.append(Int32(rank)) }
