@@ -34,9 +34,10 @@ struct Errors: ParsableCommand {
         var stages = analysis.stageSeconds
         if let json {
             let start = Date()
-            guard FileManager.default.createFile(atPath: json, contents: Data(analysis.jsonReportBytes())) else {
-                throw InputError("\(json): cannot write the file")
-            }
+            let bytes = analysis.jsonReportBytes()
+            guard let file = fopen(json, "wb") else { throw InputError("\(json): cannot write the file") }
+            let written = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+            guard fclose(file) == 0, written == bytes.count else { throw InputError("\(json): cannot write the file") }
             stages.append(("write json", Date().timeIntervalSince(start)))
         }
         if timings {

@@ -10,7 +10,7 @@ public struct DetectionConfusion: Sendable {
 
     public init(groundTruth: CocoGroundTruth, detections: [Detection], tide: TideResult) {
         let ids = groundTruth.categories.map(\.id).sorted()
-        let index = Dictionary(ids.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
+        let index = IdIndex(ids)
         let n = ids.count + 1, background = ids.count
         var counts = [Int](repeating: 0, count: n * n)
         var claimedByCls = Set<Int>()

@@ -3,26 +3,39 @@
 public struct ErrorTally: Sendable {
     public static let keys = ["TP"] + TideErrorType.allCases.map(\.rawValue) + ["Capped"]
 
-    public private(set) var byCategory: [Int: [String: Int]] = [:]
+    public let byCategory: [Int: [String: Int]]
     /// Images in ground-truth file order, each with its counts (images without boxes included).
-    public private(set) var byImage: [(imageId: Int, counts: [String: Int])] = []
+    public let byImage: [(imageId: Int, counts: [String: Int])]
 
     public init(groundTruth: CocoGroundTruth, detections: [Detection], tide: TideResult) {
-        var imageSlot = [Int: Int]()
-        for image in groundTruth.images where imageSlot[image.id] == nil {
-            imageSlot[image.id] = byImage.count
-            byImage.append((image.id, [:]))
-        }
-        func count(_ key: String, category: Int, image: Int) {
-            byCategory[category, default: [:]][key, default: 0] += 1
-            if let slot = imageSlot[image] { byImage[slot].counts[key, default: 0] += 1 }
+        // Counted in flat tables (one row per category / image, one column per key), named at the end.
+        let keyIndex = Dictionary(uniqueKeysWithValues: Self.keys.enumerated().map { ($1, $0) })
+        let kindColumn = [TideDetectionLabel.Kind.truePositive, .cls, .loc, .both, .dupe, .bkg, .notEvaluated]
+            .reduce(into: [TideDetectionLabel.Kind: Int]()) { $0[$1] = keyIndex[$1.rawValue]! }
+        let missColumn = keyIndex[TideErrorType.miss.rawValue]!
+        let columns = Self.keys.count
+        let categoryIds = groundTruth.categories.map(\.id), imageIds = groundTruth.images.map(\.id)
+        let categoryRow = IdIndex(categoryIds), imageRow = IdIndex(imageIds)
+        var categoryCounts = [Int](repeating: 0, count: categoryIds.count * columns)
+        var imageCounts = [Int](repeating: 0, count: imageIds.count * columns)
+        func count(_ column: Int, category: Int, image: Int) {
+            if let row = categoryRow[category] { categoryCounts[row * columns + column] += 1 }
+            if let row = imageRow[image] { imageCounts[row * columns + column] += 1 }
         }
         for (d, label) in tide.detections.enumerated() {
-            count(label.kind.rawValue, category: detections[d].categoryId, image: detections[d].imageId)
+            count(kindColumn[label.kind]!, category: detections[d].categoryId, image: detections[d].imageId)
         }
         for (g, label) in tide.groundTruth.enumerated() where label.status == .miss {
-            let a = groundTruth.annotations[g]
-            count(TideErrorType.miss.rawValue, category: a.categoryId, image: a.imageId)
+            count(missColumn, category: groundTruth.annotations[g].categoryId, image: groundTruth.annotations[g].imageId)
         }
+        func named(_ table: [Int], _ row: Int) -> [String: Int] {
+            var out = [String: Int]()
+            for (c, key) in Self.keys.enumerated() where table[row * columns + c] > 0 { out[key] = table[row * columns + c] }
+            return out
+        }
+        var byCategory = [Int: [String: Int]]()
+        for (row, id) in categoryIds.enumerated() where categoryRow[id] == row { byCategory[id] = named(categoryCounts, row) }
+        self.byCategory = byCategory
+        byImage = imageIds.enumerated().filter { imageRow[$1] == $0 }.map { row, id in (id, named(imageCounts, row)) }
     }
 }
