@@ -9,19 +9,18 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
     precondition(!training || m > 1, "batch_norm in training needs more than one value per channel, got input \(x.shape)")
     precondition(training || (runningMean != nil && runningVar != nil), "batch_norm in eval mode needs running statistics")
     let mean = Tensor.empty([c]), invStd = Tensor.empty([c])
-    let xhat = Tensor.empty(x.shape), y = Tensor.empty(x.shape)
-    /// Calls body(pointer) for each of the channel's n planes.
-    func planes(_ t: Tensor, _ ch: Int, _ body: (UnsafeMutablePointer<Float>) -> Void) {
-        for i in 0..<n { body(t.data + (i * c + ch) * plane) }
+    let y = Tensor.empty(x.shape)
+    /// Σ f over the channel's n planes, each plane summed in SIMD lanes and the planes in Double.
+    func total(_ ch: Int, _ f: (UnsafeMutablePointer<Float>) -> Float) -> Double {
+        (0..<n).reduce(0.0) { $0 + Double(f(x.data + ($1 * c + ch) * plane)) }
     }
-    // Channels are independent: one parallel job per channel, statistics in Double.
+    // Channels are independent: one parallel job per channel. The normalised input is not stored; the
+    // backward pass recomputes it from x, mean and 1/σ.
     parallelFor(c) { channels in
         for ch in channels {
             if training {
-                var s = 0.0, ss = 0.0
-                planes(x, ch) { p in for j in 0..<plane { s += Double(p[j]) } }
-                let mu = s / Double(m)
-                planes(x, ch) { p in for j in 0..<plane { let d = Double(p[j]) - mu; ss += d * d } }
+                let mu = total(ch) { simdSum($0, plane) } / Double(m)
+                let ss = total(ch) { simdSquaredDeviation($0, plane, Float(mu)) }
                 mean.data[ch] = Float(mu)
                 invStd.data[ch] = Float(1 / (ss / Double(m) + Double(eps)).squareRoot())
                 if let runningMean, let runningVar {
@@ -32,14 +31,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 mean.data[ch] = runningMean!.data[ch]
                 invStd.data[ch] = 1 / (runningVar!.data[ch] + eps).squareRoot()
             }
-            let mu = mean.data[ch], s = invStd.data[ch], gamma = weight?.data[ch] ?? 1, beta = bias?.data[ch] ?? 0
+            // y = x·a + b with a = γ/σ, b = β − μ·a.
+            let a = (weight?.data[ch] ?? 1) * invStd.data[ch], b = (bias?.data[ch] ?? 0) - mean.data[ch] * a
             for i in 0..<n {
                 let off = (i * c + ch) * plane
-                for j in 0..<plane {
-                    let v = (x.data[off + j] - mu) * s
-                    xhat.data[off + j] = v
-                    y.data[off + j] = v * gamma + beta
-                }
+                simdAffine(x.data + off, y.data + off, plane, a, b)
             }
         }
     }
@@ -51,20 +47,77 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
                 var sg = 0.0, sgx = 0.0
                 for i in 0..<n {
                     let off = (i * c + ch) * plane
-                    for j in 0..<plane { sg += Double(g.data[off + j]); sgx += Double(g.data[off + j] * xhat.data[off + j]) }
+                    sg += Double(simdSum(g.data + off, plane)); sgx += Double(simdDot(g.data + off, x.data + off, plane))
                 }
-                dgamma.data[ch] = Float(sgx); dbeta.data[ch] = Float(sg)
-                let scale = (weight?.data[ch] ?? 1) * invStd.data[ch]
-                // Training: dx = γ·s·(g − mean(g) − x̂·mean(g·x̂)); in eval the statistics are constants.
-                let mg = training ? Float(sg / Double(m)) : 0, mgx = training ? Float(sgx / Double(m)) : 0
+                let mu = Double(mean.data[ch]), s = Double(invStd.data[ch])
+                let sgxhat = (sgx - mu * sg) * s  // Σ g·x̂
+                dgamma.data[ch] = Float(sgxhat); dbeta.data[ch] = Float(sg)
+                let gs = Double(weight?.data[ch] ?? 1) * s
+                // Training: dx = γ·s·(g − mean(g) − x̂·mean(g·x̂)) = A·g + B·x + C; in eval the statistics are constants.
+                let mg = training ? sg / Double(m) : 0, mgx = training ? sgxhat / Double(m) : 0
+                let a = Float(gs), b = Float(-gs * s * mgx), k = Float(-gs * mg + gs * s * mu * mgx)
                 for i in 0..<n {
                     let off = (i * c + ch) * plane
-                    for j in 0..<plane { dx.data[off + j] = scale * (g.data[off + j] - mg - xhat.data[off + j] * mgx) }
+                    simdLinear(g.data + off, x.data + off, dx.data + off, plane, a, b, k)
                 }
             }
         }
         return [dx] + (weight == nil ? [] : [dgamma]) + (bias == nil ? [] : [dbeta])
     }
+}
+
+// MARK: SIMD kernels for per-channel passes (16 lanes; a tail loop for the rest)
+
+typealias Lanes = SIMD16<Float>
+
+@inline(__always) func simdSum(_ p: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+    var acc = Lanes(), j = 0
+    while j + 16 <= n { acc += UnsafeRawPointer(p + j).loadUnaligned(as: Lanes.self); j += 16 }
+    var s = acc.sum()
+    while j < n { s += p[j]; j += 1 }
+    return s
+}
+
+@inline(__always) func simdDot(_ p: UnsafeMutablePointer<Float>, _ q: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+    var acc = Lanes(), j = 0
+    while j + 16 <= n {
+        acc += UnsafeRawPointer(p + j).loadUnaligned(as: Lanes.self) * UnsafeRawPointer(q + j).loadUnaligned(as: Lanes.self)
+        j += 16
+    }
+    var s = acc.sum()
+    while j < n { s += p[j] * q[j]; j += 1 }
+    return s
+}
+
+@inline(__always) func simdSquaredDeviation(_ p: UnsafeMutablePointer<Float>, _ n: Int, _ mu: Float) -> Float {
+    var acc = Lanes(), j = 0
+    let m = Lanes(repeating: mu)
+    while j + 16 <= n { let d = UnsafeRawPointer(p + j).loadUnaligned(as: Lanes.self) - m; acc += d * d; j += 16 }
+    var s = acc.sum()
+    while j < n { let d = p[j] - mu; s += d * d; j += 1 }
+    return s
+}
+
+/// out = x·a + b.
+@inline(__always) func simdAffine(_ x: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>, _ n: Int, _ a: Float, _ b: Float) {
+    var j = 0
+    while j + 16 <= n {
+        UnsafeMutableRawPointer(out + j).storeBytes(of: UnsafeRawPointer(x + j).loadUnaligned(as: Lanes.self) * a + b, as: Lanes.self)
+        j += 16
+    }
+    while j < n { out[j] = x[j] * a + b; j += 1 }
+}
+
+/// out = g·a + x·b + k.
+@inline(__always) func simdLinear(_ g: UnsafeMutablePointer<Float>, _ x: UnsafeMutablePointer<Float>, _ out: UnsafeMutablePointer<Float>,
+                                  _ n: Int, _ a: Float, _ b: Float, _ k: Float) {
+    var j = 0
+    while j + 16 <= n {
+        let v = UnsafeRawPointer(g + j).loadUnaligned(as: Lanes.self) * a + UnsafeRawPointer(x + j).loadUnaligned(as: Lanes.self) * b + k
+        UnsafeMutableRawPointer(out + j).storeBytes(of: v, as: Lanes.self)
+        j += 16
+    }
+    while j < n { out[j] = g[j] * a + x[j] * b + k; j += 1 }
 }
 
 /// layer_norm over the last axis (channels-last, as ConvNeXt's blocks use it), biased variance.
