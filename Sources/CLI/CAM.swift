@@ -11,13 +11,7 @@ struct CAM: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Float32 NCHW array, already normalised (exact path).")
-    var input: String?
-
-    @Option(parsing: .upToNextOption, help: "PNG or JPEG files (the model's preprocessing is applied).")
-    var image: [String] = []
-
-    @OptionGroup var preprocessing: PreprocessingOptions
+    @OptionGroup var inputs: InputOptions
 
     @Option(parsing: .singleValue, help: "Layer path such as layer4 or layer4.1.conv2 (repeat for several layers).")
     var layer: [String]
@@ -59,19 +53,12 @@ struct CAM: ParsableCommand {
     var imageWeight: Float = 0.5
 
     func validate() throws {
-        guard (input == nil) != image.isEmpty else { throw ValidationError("give exactly one of --input X.npy or --image IMG …") }
         guard (0...1).contains(imageWeight) else { throw ValidationError("--image-weight must be within [0, 1]") }
     }
 
     func run() throws {
         let (net, arch) = try model.load()
-        let x: Tensor
-        if let input {
-            do { x = try NPY.read(URL(fileURLWithPath: input)) } catch let e as NPY.Failure { throw InputError(e.description) }
-            guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(input): shape \(x.shape) is not [N, 3, H, W]") }
-        } else {
-            x = try preprocessing.batch(image, for: arch).0
-        }
+        let x = try inputs.load(for: arch).tensor
         let targets = try target.map { try resolveTargets($0, net: net, arch: arch, input: x) }
         let maps: Tensor
         do {
@@ -141,7 +128,7 @@ struct CAM: ParsableCommand {
 
     /// The first image (de-normalised to [0, 1]) with its map blended in.
     private func writeOverlay(_ maps: Tensor, input x: Tensor, arch: Architecture, to path: String) throws {
-        let settings = try preprocessing.settings(for: arch)
+        let settings = try inputs.preprocessing.settings(for: arch)
         let (h, w) = (x.shape[2], x.shape[3])
         let first = x.sliced(axis: 0, 0..<1)
         let rgb = (first * Tensor(shape: [1, 3, 1, 1], settings.std) + Tensor(shape: [1, 3, 1, 1], settings.mean))

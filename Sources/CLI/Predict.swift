@@ -11,13 +11,7 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var model: ModelOptions
 
-    @Option(help: "Float32 NCHW array, already normalised (exact path).")
-    var input: String?
-
-    @Option(parsing: .upToNextOption, help: "PNG or JPEG files (the model's preprocessing is applied).")
-    var image: [String] = []
-
-    @OptionGroup var preprocessing: PreprocessingOptions
+    @OptionGroup var inputs: InputOptions
 
     @Option(help: "Write the logits [N, classes] as float32 .npy here.")
     var logits: String?
@@ -29,20 +23,19 @@ struct Predict: ParsableCommand {
     var top = 5
 
     func validate() throws {
-        guard (input == nil) != image.isEmpty else { throw ValidationError("give exactly one of --input X.npy or --image IMG …") }
         guard top > 0 else { throw ValidationError("--top must be positive") }
     }
 
     func run() throws {
         let (net, arch) = try model.load()
-        let (x, sizes) = try input.map { (try readArray($0), []) } ?? preprocessing.batch(image, for: arch)
-        let names = input.map { path in (0..<x.shape[0]).map { "\(path)[\($0)]" } } ?? image
+        let batch = try inputs.load(for: arch)
+        let (x, names) = (batch.tensor, batch.names)
         let out = withoutGrad { net(x) }
         var document: [String: Any] = ["model": arch.rawValue, "weights": model.weights, "task": arch.task.rawValue]
         switch arch.task {
         case .classification: document["predictions"] = classify(out, names)
         case .segmentation: document["predictions"] = segment(out, names)
-        case .detection: document["detections"] = try detect(out, net as! CenterNet, arch, sizes)
+        case .detection: document["detections"] = try detect(out, net as! CenterNet, arch, batch.sizes, names)
         }
         if let logits { try writeOutput(NPY.encode(out), to: logits) }
         if let json { try writeOutput(JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]), to: json) }
@@ -72,8 +65,8 @@ struct Predict: ParsableCommand {
     }
 
     /// COCO results (image_id = position in the batch) with boxes mapped back to each original image.
-    private func detect(_ out: Tensor, _ net: CenterNet, _ arch: Architecture, _ sizes: [(Int, Int)]) throws -> [[String: Any]] {
-        let settings = try preprocessing.settings(for: arch)
+    private func detect(_ out: Tensor, _ net: CenterNet, _ arch: Architecture, _ sizes: [(Int, Int)], _ names: [String]) throws -> [[String: Any]] {
+        let settings = try inputs.preprocessing.settings(for: arch)
         var results: [[String: Any]] = []
         for (i, detections) in net.decode(out).enumerated() {
             var placement = (scale: (Float(1), Float(1)), offset: (Float(0), Float(0)))
@@ -82,18 +75,10 @@ struct Predict: ParsableCommand {
                 let box = [(d.box.x - placement.offset.1) / placement.scale.1, (d.box.y - placement.offset.0) / placement.scale.0,
                            d.box.width / placement.scale.1, d.box.height / placement.scale.0].map(Double.init)
                 results.append(["image_id": i, "category_id": d.label, "bbox": box, "score": Double(d.score)])
-                if json == nil && logits == nil { print("\(input ?? image[i])\tclass \(d.label)\tscore \(String(format: "%.3f", d.score))\tbox \(box.map { String(format: "%.1f", $0) })") }
+                if json == nil && logits == nil { print("\(names[i])\tclass \(d.label)\tscore \(String(format: "%.3f", d.score))\tbox \(box.map { String(format: "%.1f", $0) })") }
             }
         }
         return results
-    }
-
-    private func readArray(_ path: String) throws -> Tensor {
-        let x: Tensor
-        do { x = try NPY.read(URL(fileURLWithPath: path)) } catch let e as NPY.Failure { throw InputError(e.description) }
-        guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(path): shape \(x.shape) is not [N, 3, H, W]") }
-        guard x.scalars.allSatisfy(\.isFinite) else { throw InputError("\(path): contains NaN or infinite values") }
-        return x
     }
 }
 
@@ -119,6 +104,34 @@ struct ModelOptions: ParsableArguments {
         } catch let e as Safetensors.Failure {
             throw InputError(e.description)
         }
+    }
+}
+
+/// Where a model's input comes from: an exact array or image files with the model's preprocessing.
+struct InputOptions: ParsableArguments {
+    @Option(help: "Float32 NCHW array, already normalised (exact path).")
+    var input: String?
+
+    @Option(parsing: .upToNextOption, help: "PNG or JPEG files (the model's preprocessing is applied).")
+    var image: [String] = []
+
+    @OptionGroup var preprocessing: PreprocessingOptions
+
+    func validate() throws {
+        guard (input == nil) != image.isEmpty else { throw ValidationError("give exactly one of --input X.npy or --image IMG …") }
+    }
+
+    /// The batch, each image's original (height, width) (images only), and a name per image.
+    func load(for arch: Architecture) throws -> (tensor: Tensor, sizes: [(Int, Int)], names: [String]) {
+        guard let input else {
+            let (x, sizes) = try preprocessing.batch(image, for: arch)
+            return (x, sizes, image)
+        }
+        let x: Tensor
+        do { x = try NPY.read(URL(fileURLWithPath: input)) } catch let e as NPY.Failure { throw InputError(e.description) }
+        guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(input): shape \(x.shape) is not [N, 3, H, W]") }
+        guard x.scalars.allSatisfy(\.isFinite) else { throw InputError("\(input): contains NaN or infinite values") }
+        return (x, [], (0..<x.shape[0]).map { "\(input)[\($0)]" })
     }
 }
 

@@ -75,7 +75,7 @@ public final class BatchNorm2d: Module {
 }
 
 /// nn.LayerNorm over the last axis.
-public final class LayerNorm: Module {
+public class LayerNorm: Module {
     public let weight: Tensor
     public let bias: Tensor
     public let eps: Float
@@ -92,20 +92,9 @@ public final class LayerNorm: Module {
     override public func forward(_ x: Tensor) -> Tensor { layerNorm(x, weight: weight, bias: bias, eps: eps) }
 }
 
-/// torchvision's LayerNorm2d: layer norm over the channels of an NCHW tensor.
-public final class LayerNorm2d: Module {
-    public let weight: Tensor
-    public let bias: Tensor
-    public let eps: Float
-
-    public init(_ channels: Int, eps: Float = 1e-6) {
-        weight = Tensor(repeating: 1, shape: [channels])
-        bias = Tensor(zeros: [channels])
-        self.eps = eps
-        super.init()
-        weight.requiresGrad = true
-        bias.requiresGrad = true
-    }
+/// torchvision's LayerNorm2d: the same parameters, over the channels of an NCHW tensor.
+public final class LayerNorm2d: LayerNorm {
+    override public init(_ channels: Int, eps: Float = 1e-6) { super.init(channels, eps: eps) }
 
     override public func forward(_ x: Tensor) -> Tensor {
         layerNorm(x.permuted([0, 2, 3, 1]), weight: weight, bias: bias, eps: eps).permuted([0, 3, 1, 2])

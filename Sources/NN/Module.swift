@@ -26,7 +26,7 @@ open class Module {
 
     /// Direct children with their names.
     open var namedChildren: [(String, Module)] {
-        Mirror(reflecting: self).children.flatMap { child -> [(String, Module)] in
+        storedProperties.flatMap { child -> [(String, Module)] in
             guard let label = child.label, !label.hasPrefix("_") else { return [] }
             switch child.value {
             case let m as Module: return [(label, m)]
@@ -38,7 +38,7 @@ open class Module {
 
     /// This module's own parameters (not its children's).
     open var ownParameters: [(String, Tensor)] {
-        Mirror(reflecting: self).children.compactMap { child in
+        storedProperties.compactMap { child in
             guard let label = child.label, !label.hasPrefix("_"), let t = child.value as? Tensor else { return nil }
             return (label, t)
         }
@@ -46,10 +46,19 @@ open class Module {
 
     /// This module's own buffers.
     open var ownBuffers: [(String, Buffer)] {
-        Mirror(reflecting: self).children.compactMap { child in
+        storedProperties.compactMap { child in
             guard let label = child.label, !label.hasPrefix("_"), let b = child.value as? Buffer else { return nil }
             return (label, b)
         }
+    }
+
+    /// Stored properties in declaration order, a superclass's before its subclass's (LayerNorm2d inherits its
+    /// parameters from LayerNorm).
+    private var storedProperties: [Mirror.Child] {
+        var mirrors: [Mirror] = []
+        var mirror: Mirror? = Mirror(reflecting: self)
+        while let m = mirror { mirrors.append(m); mirror = m.superclassMirror }
+        return mirrors.reversed().flatMap { Array($0.children) }
     }
 
     /// Every module in the tree with its dotted path ("" for self), parents before children.
