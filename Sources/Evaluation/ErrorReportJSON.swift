@@ -7,7 +7,7 @@ extension ErrorAnalysis {
 
     /// The report as UTF-8 bytes, newline-terminated.
     public func jsonReportBytes() -> [UInt8] {
-        var w = JSONTextWriter()
+        var w = JSONTextWriter(capacity: detections.count * 160 + groundTruth.annotations.count * 90 + (1 << 16))
         let stats = coco.stats
         w.open("{")
         w.key("iou_type"); w.string(iouType.rawValue)
@@ -87,8 +87,9 @@ extension ErrorAnalysis {
         w.close("}")
 
         w.key("detections"); w.open("[")
-        for (index, det) in detections.enumerated() {
+        for index in detections.indices {
             let label = tide.detections[index]
+            let det = DetectionFields(detections, index)
             w.element(); w.open("{")
             w.key("index"); w.integer(index)
             w.key("image_id"); w.integer(det.imageId)
@@ -99,7 +100,7 @@ extension ErrorAnalysis {
             if let g = label.groundTruthIndex { w.integer(groundTruth.annotations[g].id) } else { w.null() }
             w.key("iou"); w.number(label.iou)
             if label.insideCrowd { w.key("inside_crowd"); w.bool(true) }
-            if label.kind == .loc, let g = label.groundTruthIndex, let box = det.box,
+            if label.kind == .loc, let g = label.groundTruthIndex, let box = detections[index].box,
                let drift = LocalizationDrift(detection: box, groundTruth: groundTruth.annotations[g].box) {
                 w.key("drift"); w.open("{")
                 w.key("center_x"); w.number(drift.centerX); w.key("center_y"); w.number(drift.centerY)
@@ -174,12 +175,20 @@ func fixed(_ value: Double, _ digits: Int) -> String {
     return digits == 0 ? "\(sign)\(whole)" : "\(sign)\(whole).\(String(repeating: "0", count: digits - fractionText.count))\(fractionText)"
 }
 
+/// The scalar fields of one detection, read without copying the whole struct (segmentation included).
+private struct DetectionFields {
+    let imageId: Int, categoryId: Int, score: Double
+    init(_ detections: [Detection], _ i: Int) {
+        imageId = detections[i].imageId; categoryId = detections[i].categoryId; score = detections[i].score
+    }
+}
+
 /// Minimal streaming JSON builder over bytes (the W3 report is ~50 MB; String appends were the cost).
 struct JSONTextWriter {
     private(set) var bytes: [UInt8] = []
     private var needsComma = [false]
 
-    init() { bytes.reserveCapacity(1 << 20) }
+    init(capacity: Int = 1 << 16) { bytes.reserveCapacity(capacity) }
 
     mutating func newline() { bytes.append(10) }
 
@@ -192,6 +201,9 @@ struct JSONTextWriter {
     mutating func element() {
         if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) }
         needsComma[needsComma.count - 1] = true
+    }
+    mutating func key(_ name: StaticString) {
+        element(); bytes.append(UInt8(ascii: "\"")); raw(name); raw("\":")
     }
     mutating func key(_ name: String) {
         element(); bytes.append(UInt8(ascii: "\"")); bytes.append(contentsOf: name.utf8); raw("\":")

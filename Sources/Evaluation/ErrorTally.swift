@@ -10,8 +10,9 @@ public struct ErrorTally: Sendable {
     public init(groundTruth: CocoGroundTruth, detections: [Detection], tide: TideResult) {
         // Counted in flat tables (one row per category / image, one column per key), named at the end.
         let keyIndex = Dictionary(uniqueKeysWithValues: Self.keys.enumerated().map { ($1, $0) })
-        let kindColumn = [TideDetectionLabel.Kind.truePositive, .cls, .loc, .both, .dupe, .bkg, .notEvaluated]
-            .reduce(into: [TideDetectionLabel.Kind: Int]()) { $0[$1] = keyIndex[$1.rawValue]! }
+        let kinds: [TideDetectionLabel.Kind] = [.truePositive, .cls, .loc, .both, .dupe, .bkg, .notEvaluated]
+        var kindColumn = [Int](repeating: 0, count: 256)
+        for kind in kinds { kindColumn[Int(Self.code(kind))] = keyIndex[kind.rawValue]! }
         let missColumn = keyIndex[TideErrorType.miss.rawValue]!
         let columns = Self.keys.count
         let categoryIds = groundTruth.categories.map(\.id), imageIds = groundTruth.images.map(\.id)
@@ -23,7 +24,7 @@ public struct ErrorTally: Sendable {
             if let row = imageRow[image] { imageCounts[row * columns + column] += 1 }
         }
         for (d, label) in tide.detections.enumerated() {
-            count(kindColumn[label.kind]!, category: detections[d].categoryId, image: detections[d].imageId)
+            count(kindColumn[Int(Self.code(label.kind))], category: detections[d].categoryId, image: detections[d].imageId)
         }
         for (g, label) in tide.groundTruth.enumerated() where label.status == .miss {
             count(missColumn, category: groundTruth.annotations[g].categoryId, image: groundTruth.annotations[g].imageId)
@@ -37,5 +38,18 @@ public struct ErrorTally: Sendable {
         for (row, id) in categoryIds.enumerated() where categoryRow[id] == row { byCategory[id] = named(categoryCounts, row) }
         self.byCategory = byCategory
         byImage = imageIds.enumerated().filter { imageRow[$1] == $0 }.map { row, id in (id, named(imageCounts, row)) }
+    }
+
+    /// A small number per label kind, to index tables without hashing.
+    private static func code(_ kind: TideDetectionLabel.Kind) -> UInt8 {
+        switch kind {
+        case .truePositive: 0
+        case .cls: 1
+        case .loc: 2
+        case .both: 3
+        case .dupe: 4
+        case .bkg: 5
+        case .notEvaluated: 6
+        }
     }
 }
