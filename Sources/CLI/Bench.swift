@@ -1,5 +1,6 @@
 import ArgumentParser
 import Attribution
+import Evaluation
 import Foundation
 import NN
 import Tensors
@@ -9,7 +10,7 @@ import Training
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
-        subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self])
+        subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self, ErrorsWorkload.self])
 
     struct Repeats: ParsableArguments {
         @Option(help: "Timed repetitions (the median is printed).") var repeats = 5
@@ -147,6 +148,27 @@ extension Bench {
                 let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
                 print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")
             }
+        }
+    }
+}
+
+extension Bench {
+    /// W3: COCO evaluation and TIDE of a results file (shared/bench/coco_synth.py writes the workload).
+    struct ErrorsWorkload: ParsableCommand {
+        static let configuration = CommandConfiguration(commandName: "errors", abstract: "W3: COCO AP and TIDE of a results file.")
+        @Option(help: "COCO instances file.") var gt: String
+        @Option(help: "COCO results file.") var pred: String
+        @Option(name: .customLong("iou-type"), help: "bbox or segm.") var iouType: IoUType = .bbox
+        @OptionGroup var timing: Repeats
+
+        func run() throws {
+            var failure: EvaluationError?
+            let seconds = timing.median {
+                do { _ = try ErrorAnalysis.run(groundTruthPath: gt, detectionsPath: pred, iouType: iouType) }
+                catch let e as EvaluationError { failure = e } catch {}
+            }
+            if let failure { throw InputError(failure.description) }
+            print("W3 errors \(URL(fileURLWithPath: pred).lastPathComponent) median_seconds=\(String(format: "%.3f", seconds)) peak_rss_mb=\(peakResidentMegabytes())")
         }
     }
 }
