@@ -98,6 +98,7 @@ extension Bench {
         func run() throws {
             let net = model.make()
             net.eval()
+            net.freeze()  // as `fovea predict` runs a model
             var rng = SeededGenerator(seed: 0)
             let x = Tensor.randn([batch, 3, size, size], using: &rng)
             let seconds = timing.median { _ = withoutGrad { net(x) } }

@@ -100,6 +100,7 @@ struct ModelOptions: ParsableArguments {
             let net = model.make(classes: head.shape[0])
             try net.load(file.tensors.mapValues(\.tensor), source: weights)
             net.eval()
+            net.freeze()  // inference only: oneDNN keeps frozen weights in its own layout
             return (net, model)
         } catch let e as Safetensors.Failure {
             throw InputError(e.description)

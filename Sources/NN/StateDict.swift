@@ -35,6 +35,7 @@ extension Module {
                 throw Safetensors.Failure(description: "\(source): '\(entry.name)' has shape \(value.shape), expected \(entry.tensor.shape)")
             }
             entry.tensor.data.update(from: value.data, count: value.count)
+            entry.tensor.storage.markMutated()
         }
         return missing
     }

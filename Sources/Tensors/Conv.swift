@@ -40,7 +40,7 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, window: Windo
         let training = GradMode.isEnabled && inputs.contains(where: \.requiresGrad)
         let engine = DNNLConvolution.cached(conv.key(bias: bias != nil, training: training))
         let y = Tensor.empty([conv.n, conv.outChannels, conv.oh, conv.ow])
-        engine.forward(x: x.data, weight: weight.data, bias: bias?.data, y: y.data)
+        engine.forward(x: x.data, weight: weight, bias: bias?.data, y: y.data)
         return Tensor.result(y, inputs) { g in
             let dx = x.requiresGrad ? Tensor.empty(x.shape) : nil, dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
             if let dx { engine.backwardData(dy: g.data, weight: weight.data, dx: dx.data) }

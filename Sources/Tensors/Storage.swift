@@ -5,6 +5,10 @@ import Foundation
 public final class Storage: @unchecked Sendable {
     public let count: Int
     public let base: UnsafeMutablePointer<Float>
+    /// Bumped by every in-place update of existing values (loading, optimizer steps, gradient accumulation).
+    /// Derived copies — oneDNN's blocked layout of a frozen convolution weight — are valid for one version.
+    /// Code that writes through `base` into a live parameter calls `markMutated()`.
+    public private(set) var version = 0
     private let release: (@Sendable (UnsafeMutablePointer<Float>) -> Void)?
 
     /// Zero-filled storage of `count` floats.
@@ -33,6 +37,8 @@ public final class Storage: @unchecked Sendable {
     }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: base, count: count) }
+
+    public func markMutated() { version &+= 1 }
 }
 
 /// Keeps freed large buffers for the next tensor of the same size. A network allocates the same activation

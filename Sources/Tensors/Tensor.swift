@@ -139,6 +139,7 @@ extension Tensor {
         precondition(count == other.count, "in-place add of \(other.shape) into \(shape)")
         let a = data, b = other.data
         for i in 0..<count { a[i] += scale * b[i] }
+        storage.markMutated()
     }
 
     public func zeroGrad() { grad = nil }

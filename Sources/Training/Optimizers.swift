@@ -53,6 +53,7 @@ public final class SGD: Optimizer {
                         let b = Tensor(zeros: p.shape); buffers[ObjectIdentifier(p)] = b; buffer = b.data
                         for i in 0..<n { b.data[i] = d[i] + wd * x[i] }  // the first step starts the buffer at d_p
                         for i in 0..<n { x[i] -= lr * (nesterov ? (d[i] + wd * x[i]) + mu * b.data[i] : b.data[i]) }
+                        p.storage.markMutated()
                         continue
                     }
                 }
@@ -64,6 +65,7 @@ public final class SGD: Optimizer {
                     }
                     x[i] -= lr * dp
                 }
+                p.storage.markMutated()
             }
         }
     }
@@ -97,6 +99,7 @@ public final class AdamW: Optimizer {
                     v[i] = b2 * v[i] + (1 - b2) * d[i] * d[i]
                     x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
                 }
+                p.storage.markMutated()
             }
         }
     }

@@ -86,3 +86,24 @@ import Testing
         #expect(worst < 1e-4)
     }
 }
+
+/// oneDNN keeps a frozen weight in its own layout between calls; any change of the values must show.
+@Suite struct FrozenWeightTests {
+    func direct(_ x: Tensor, _ w: Tensor) -> [Float] {
+        ConvolutionBackend.$current.withValue(.im2col) { withoutGrad { conv2d(x, w, padding: 1) }.scalars }
+    }
+
+    @Test func updatedAndReplacedWeightsAreSeen() {
+        var rng = SeededGenerator(seed: 11)
+        let x = Tensor.randn([1, 16, 12, 12], using: &rng)
+        let w = Tensor.randn([32, 16, 3, 3], using: &rng)  // not requiring grad: cached
+        let run = { (w: Tensor) in ConvolutionBackend.$current.withValue(.oneDNN) { withoutGrad { conv2d(x, w, padding: 1) }.scalars } }
+        let close = { (a: [Float], b: [Float]) in zip(a, b).allSatisfy { abs($0 - $1) < 1e-3 } }
+        #expect(close(run(w), direct(x, w)))
+        w.data[5] += 1; w.storage.markMutated()            // an in-place update (optimizers and loading do this)
+        #expect(close(run(w), direct(x, w)))
+        let other = Tensor.randn([32, 16, 3, 3], using: &rng)  // another weight of the same geometry
+        #expect(close(run(other), direct(x, other)))
+        #expect(close(run(w), direct(x, w)))
+    }
+}
