@@ -15,6 +15,7 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
         parallelFor(n * c, minimumPerChunk: 4) { range in
             for p in range {
                 let src = x.data + p * h * w, dst = y.data + p * oh * ow
+                if at == nil { separableMax(src, dst, h, w, oh, ow, kernel, win.stride, padding); continue }
                 for i in 0..<oh {
                     // The window clipped to the image: padding never wins.
                     let r0 = Swift.max(0, i * win.stride.0 - padding), r1 = Swift.min(h, i * win.stride.0 - padding + kernel)
@@ -38,6 +39,34 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             for k in 0..<(oh * ow) { dx.data[p * h * w + Int(argmax[p * oh * ow + k])] += g.data[p * oh * ow + k] }
         }
         return [dx]
+    }
+}
+
+/// Values-only max pooling in two branch-free passes (rows, then columns), NaN-propagating as PyTorch.
+private func separableMax(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ h: Int, _ w: Int,
+                          _ oh: Int, _ ow: Int, _ kernel: Int, _ stride: (Int, Int), _ padding: Int) {
+    @inline(__always) func larger(_ a: Float, _ b: Float) -> Float { (a > b || a != a) ? a : b }
+    // Horizontal maxima of every input row at each output column.
+    let rows = UnsafeMutablePointer<Float>.allocate(capacity: h * ow)
+    defer { rows.deallocate() }
+    for r in 0..<h {
+        let row = src + r * w, out = rows + r * ow
+        for j in 0..<ow {
+            let c0 = max(0, j * stride.1 - padding), c1 = min(w, j * stride.1 - padding + kernel)
+            var m = row[c0]
+            for c in (c0 + 1)..<max(c0 + 1, c1) { m = larger(row[c], m) }
+            out[j] = m
+        }
+    }
+    // Vertical maxima of those, contiguous along the output row.
+    for i in 0..<oh {
+        let r0 = max(0, i * stride.0 - padding), r1 = min(h, i * stride.0 - padding + kernel)
+        let out = dst + i * ow
+        out.update(from: rows + r0 * ow, count: ow)
+        for r in (r0 + 1)..<max(r0 + 1, r1) {
+            let row = rows + r * ow
+            for j in 0..<ow { out[j] = larger(row[j], out[j]) }
+        }
     }
 }
 

@@ -107,3 +107,19 @@ import Testing
         #expect(close(run(w), direct(x, w)))
     }
 }
+
+/// Max pooling's values-only path (inference) equals the path that records arg-maxes, NaN included.
+@Suite struct MaxPoolPathsTests {
+    @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1), (5, 3, 2)])
+    func inferenceEqualsTraining(_ kernel: Int, _ stride: Int, _ padding: Int) {
+        var rng = SeededGenerator(seed: UInt64(kernel * 10 + stride))
+        let x = Tensor.randn([2, 3, 11, 9], using: &rng)
+        x.data[7] = .nan
+        let fast = withoutGrad { maxPool2d(x, kernel: kernel, stride: stride, padding: padding) }
+        x.requiresGrad = true
+        let tracked = maxPool2d(x, kernel: kernel, stride: stride, padding: padding)
+        #expect(fast.shape == tracked.shape)
+        #expect(zip(fast.scalars, tracked.scalars).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
+        #expect(fast.scalars.contains { $0.isNaN })
+    }
+}
