@@ -2,6 +2,7 @@ import Foundation
 import NN
 import Tensors
 import Testing
+import TestSupport
 
 @Suite struct SafetensorsTests {
     let dir: URL = {
@@ -68,4 +69,19 @@ func header(_ json: String) -> Data {
     var d = Data()
     withUnsafeBytes(of: UInt64(json.utf8.count).littleEndian) { d.append(contentsOf: $0) }
     return d + Data(json.utf8)
+}
+
+/// The file Fovea writes for shapes_cnn with the formula weights is committed (fixtures/models/
+/// shapes_cnn.fovea.safetensors) so that scripts/goldens/check_fovea_safetensors.py can prove PyTorch loads
+/// it strictly; this test keeps that file equal, byte for byte, to what the writer produces today.
+@Suite struct FoveaWrittenFileTests {
+    @Test func writerOutputMatchesTheCommittedFile() throws {
+        let model = shapesCNN()
+        try model.load(formulaState(model), source: "formula")
+        let committed = fixturesRoot.appendingPathComponent("models/shapes_cnn.fovea.safetensors")
+        if ProcessInfo.processInfo.environment["FOVEA_UPDATE_FIXTURES"] == "1" { try model.save(to: committed) }
+        let fresh = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-\(UUID().uuidString).safetensors")
+        try model.save(to: fresh)
+        #expect(try Data(contentsOf: fresh) == Data(contentsOf: committed))
+    }
 }

@@ -26,31 +26,36 @@ def enc(x):
     x = x.detach().float().contiguous()
     return {"shape": list(x.shape), "data": [float("%.9g" % v) for v in x.reshape(-1).tolist()]}
 
-torch.manual_seed(0)
-x = torch.randn(2, 3, 64, 64)
-golden = {"generator": "scripts/goldens/models.py", "torch": torch.__version__, "torchvision": torchvision.__version__,
-          "input": enc(x), "logits": {}, "weight_probe": {}}
-models = {"shapes_cnn": shapes_cnn(), "resnet18": torchvision.models.resnet18(), "resnet50": torchvision.models.resnet50(),
-          "convnext_tiny": torchvision.models.convnext_tiny()}
-for arch, model in models.items():
-    fill(model)
-    # The reference is torchvision's architecture evaluated in float64: float32 PyTorch itself differs from it
-    # by ~1e-4 of the largest logit on ResNet-50, so a float32 golden could not tell a bug from rounding.
-    with torch.no_grad():
-        golden["logits"][arch] = enc(model.double()(x.double()))
-        model.float()
-    print(arch, "params", sum(p.numel() for p in model.state_dict().values()))
-# A few formula values, so a mismatch in the formula itself is reported as such.
-for name, shape in [("layer1.0.conv1.weight", [64, 64, 3, 3]), ("bn1.running_var", [64]), ("fc.bias", [1000])]:
-    golden["weight_probe"][name] = enc(formula(name, shape).reshape(-1)[:8])
-(OUT / "logits.json").write_text(json.dumps(golden))
+def main():
+    torch.manual_seed(0)
+    x = torch.randn(2, 3, 64, 64)
+    golden = {"generator": "scripts/goldens/models.py", "torch": torch.__version__, "torchvision": torchvision.__version__,
+              "input": enc(x), "logits": {}, "weight_probe": {}}
+    models = {"shapes_cnn": shapes_cnn(), "resnet18": torchvision.models.resnet18(), "resnet50": torchvision.models.resnet50(),
+              "convnext_tiny": torchvision.models.convnext_tiny()}
+    for arch, model in models.items():
+        fill(model)
+        # The reference is torchvision's architecture evaluated in float64: float32 PyTorch itself differs from it
+        # by ~1e-4 of the largest logit on ResNet-50, so a float32 golden could not tell a bug from rounding.
+        with torch.no_grad():
+            golden["logits"][arch] = enc(model.double()(x.double()))
+            model.float()
+        print(arch, "params", sum(p.numel() for p in model.state_dict().values()))
+    # A few formula values, so a mismatch in the formula itself is reported as such.
+    for name, shape in [("layer1.0.conv1.weight", [64, 64, 3, 3]), ("bn1.running_var", [64]), ("fc.bias", [1000])]:
+        golden["weight_probe"][name] = enc(formula(name, shape).reshape(-1)[:8])
+    (OUT / "logits.json").write_text(json.dumps(golden))
 
-# A state dict exactly as PyTorch users write it (F32 weights, I64 num_batches_tracked).
-save_file(models["shapes_cnn"].state_dict(), str(OUT / "shapes_cnn.safetensors"))
+    # A state dict exactly as PyTorch users write it (F32 weights, I64 num_batches_tracked).
+    save_file(models["shapes_cnn"].state_dict(), str(OUT / "shapes_cnn.safetensors"))
 
-# One tensor per dtype Fovea reads, with the float32 values it must produce.
-values = torch.tensor([0.0, 1.0, -2.5, 3.140625, 65504.0, 1e-4, -0.333251953125, 7.0])
-dtypes = {"f32": values.float(), "f16": values.half(), "bf16": values.bfloat16(), "i64": torch.tensor([0, 1, -2, 3, 1 << 40, -7, 9, 10])}
-save_file({k: v.reshape(2, 4) for k, v in dtypes.items()}, str(OUT / "dtypes.safetensors"), metadata={"format": "pt"})
-(OUT / "dtypes.json").write_text(json.dumps({k: enc(v.float().reshape(2, 4)) for k, v in dtypes.items()}))
-for f in sorted(OUT.iterdir()): print(f.name, f.stat().st_size)
+    # One tensor per dtype Fovea reads, with the float32 values it must produce.
+    values = torch.tensor([0.0, 1.0, -2.5, 3.140625, 65504.0, 1e-4, -0.333251953125, 7.0])
+    dtypes = {"f32": values.float(), "f16": values.half(), "bf16": values.bfloat16(), "i64": torch.tensor([0, 1, -2, 3, 1 << 40, -7, 9, 10])}
+    save_file({k: v.reshape(2, 4) for k, v in dtypes.items()}, str(OUT / "dtypes.safetensors"), metadata={"format": "pt"})
+    (OUT / "dtypes.json").write_text(json.dumps({k: enc(v.float().reshape(2, 4)) for k, v in dtypes.items()}))
+    for f in sorted(OUT.iterdir()): print(f.name, f.stat().st_size)
+
+
+if __name__ == "__main__":
+    main()
