@@ -138,6 +138,7 @@ extension Bench {
         static let configuration = CommandConfiguration(commandName: "cam", abstract: "W2: CAM methods on resnet18 at layer4.")
         @Option(parsing: .upToNextOption, help: "Methods to time.") var method: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
         @Option(help: "Input height and width.") var size = 224
+        @Option(help: "Masked inputs per forward pass (Score-CAM, Ablation-CAM).") var batchSize = 32
         @OptionGroup var timing: Repeats
 
         func run() throws {
@@ -145,6 +146,7 @@ extension Bench {
             var rng = SeededGenerator(seed: 0)
             let x = Tensor.randn([1, 3, size, size], using: &rng)
             let engine = try CAMEngine(model: model, layers: ["layer4"])
+            engine.batchSize = batchSize
             for m in method {
                 let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
                 print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")

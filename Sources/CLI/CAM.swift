@@ -31,6 +31,9 @@ struct CAM: ParsableCommand {
     @Flag(help: "Project the weighted activations on their first principal component.")
     var eigenSmooth = false
 
+    @Option(help: "Masked inputs per forward pass (Score-CAM, Ablation-CAM).")
+    var batchSize = 32
+
     @Flag(help: "Average the maps of six flipped and brightened copies of each input.")
     var augSmooth = false
 
@@ -54,6 +57,7 @@ struct CAM: ParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(imageWeight) else { throw ValidationError("--image-weight must be within [0, 1]") }
+        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
     }
 
     func run() throws {
@@ -63,6 +67,7 @@ struct CAM: ParsableCommand {
         let maps: Tensor
         do {
             let engine = try CAMEngine(model: net, layers: layer)
+            engine.batchSize = batchSize
             maps = try engine.maps(x, method: method, targets: targets, eigenSmooth: eigenSmooth, augSmooth: augSmooth, raw: raw)
         } catch let e as CAMEngine.Failure {
             throw InputError("\(model.weights): \(e.description)")
