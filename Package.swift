@@ -9,6 +9,7 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas",
@@ -28,8 +29,9 @@ let package = Package(
         .target(name: "Training", dependencies: ["NN"]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
+        .target(name: "Failures", dependencies: ["Evaluation", .product(name: "GRDB", package: "GRDB.swift")]),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "Failures", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
@@ -41,5 +43,6 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN", "Attribution"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
+        .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
     ]
 )
