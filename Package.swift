@@ -41,7 +41,7 @@ let package = Package(
         .testTarget(name: "AttributionTests", dependencies: ["Attribution", "TestSupport"]),
         .testTarget(name: "TrainingTests", dependencies: ["Training", "TestSupport"]),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets"]),
-        .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "NN", "Attribution"]),
+        .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "Tensors", "NN", "Attribution"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
     ]

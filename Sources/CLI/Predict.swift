@@ -126,11 +126,17 @@ struct InputOptions: ParsableArguments {
     func load(for arch: Architecture) throws -> (tensor: Tensor, sizes: [(Int, Int)], names: [String]) {
         guard let input else {
             let (x, sizes) = try preprocessing.batch(image, for: arch)
+            guard min(x.shape[2], x.shape[3]) >= arch.minimumInputSize else {
+                throw ValidationError("--size \(x.shape[2]) is below \(arch.rawValue)'s minimum \(arch.minimumInputSize)")
+            }
             return (x, sizes, image)
         }
         let x: Tensor
         do { x = try NPY.read(URL(fileURLWithPath: input)) } catch let e as NPY.Failure { throw InputError(e.description) }
-        guard x.rank == 4, x.shape[1] == 3 else { throw InputError("\(input): shape \(x.shape) is not [N, 3, H, W]") }
+        guard x.rank == 4, x.shape[1] == 3, x.shape[0] > 0 else { throw InputError("\(input): shape \(x.shape) is not [N, 3, H, W]") }
+        guard min(x.shape[2], x.shape[3]) >= arch.minimumInputSize else {
+            throw InputError("\(input): \(x.shape[2])×\(x.shape[3]) images are below \(arch.rawValue)'s minimum \(arch.minimumInputSize)×\(arch.minimumInputSize)")
+        }
         guard x.scalars.allSatisfy(\.isFinite) else { throw InputError("\(input): contains NaN or infinite values") }
         return (x, [], (0..<x.shape[0]).map { "\(input)[\($0)]" })
     }

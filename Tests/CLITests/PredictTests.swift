@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Tensors
 import Testing
 
 /// `fovea predict` end to end: the exact .npy path reproduces PyTorch's logits; images run through preprocessing;
@@ -99,6 +100,13 @@ import Testing
         let bad = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights, "--input", notNPY])
         #expect(bad.status == 1)
         #expect(bad.err == "fovea: \(notNPY): not a .npy file (magic bytes missing)\n")
+
+        var rng = SeededGenerator(seed: 1)
+        let tiny = dir.appendingPathComponent("tiny.npy")
+        try NPY.encode(Tensor.randn([1, 3, 2, 2], using: &rng)).write(to: tiny)
+        let small = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights, "--input", tiny.path])
+        #expect(small.status == 1)
+        #expect(small.err == "fovea: \(tiny.path): 2×2 images are below shapes_cnn's minimum 4×4\n")
 
         let usage = try runFovea(["predict", "--model", "shapes_cnn", "--weights", weights])
         #expect(usage.status == 2)

@@ -30,6 +30,15 @@ public enum Architecture: String, CaseIterable, Sendable {
         }
     }
 
+    /// The smallest height and width the architecture accepts (its total down-sampling).
+    public var minimumInputSize: Int {
+        switch self {
+        case .shapes_cnn: 4
+        case .unet_small: 8
+        default: 32
+        }
+    }
+
     /// The state-dict key of the output layer's weight, whose first axis is the number of classes.
     public var classifierKey: String {
         switch self {
