@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas",
@@ -26,7 +27,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
         .target(name: "NN", dependencies: ["Tensors"]),
         .target(name: "Attribution", dependencies: ["NN"]),
-        .target(name: "Training", dependencies: ["NN"]),
+        .target(name: "Training", dependencies: ["NN", "Datasets", .product(name: "Yams", package: "Yams")]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .target(name: "Failures", dependencies: ["Evaluation", .product(name: "GRDB", package: "GRDB.swift")]),

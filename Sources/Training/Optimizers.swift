@@ -76,7 +76,7 @@ public final class AdamW: Optimizer {
     public let groups: [ParameterGroup]
     public var beta1: Double, beta2: Double, eps: Double
     var moments: [ObjectIdentifier: (m: Tensor, v: Tensor)] = [:]
-    public private(set) var steps = 0
+    public internal(set) var steps = 0  // restored from a checkpoint
 
     public init(_ groups: [ParameterGroup], beta1: Double = 0.9, beta2: Double = 0.999, eps: Double = 1e-8) {
         self.groups = groups; self.beta1 = beta1; self.beta2 = beta2; self.eps = eps

@@ -1,0 +1,75 @@
+import Datasets
+import Foundation
+import NN
+import Tensors
+
+/// Batches of an ImageFolder for classification. The order of epoch e and the augmentation of each sample are
+/// pure functions of (seed, epoch, sample), so any step's batch can be rebuilt without replaying the earlier ones.
+public final class ClassificationBatches {
+    public let dataset: ImageFolder
+    public let training: [Int]
+    public let validation: [Int]
+    public let batchSize: Int
+    let seed: UInt64
+    let preprocessing: Preprocessing
+    let augmentation: AugmentationPipeline?
+    private var decoded: [Int: PlanarImage] = [:]
+
+    public init(dataset: ImageFolder, config: TrainingConfig) {
+        self.dataset = dataset
+        seed = UInt64(bitPattern: Int64(config.seed))
+        (training, validation) = dataset.split(validationFraction: config.valFraction, seed: seed)
+        batchSize = config.batchSize
+        preprocessing = Preprocessing(size: config.imageSize, resize: .stretch, mean: config.mean.map(Float.init), std: config.std.map(Float.init))
+        augmentation = config.augment ? AugmentationPipeline.defaults(for: .classification) : nil
+    }
+
+    /// Whole batches per epoch (the last partial one is dropped, as `drop_last=True`), at least one.
+    public var batchesPerEpoch: Int { max(1, training.count / batchSize) }
+
+    public func position(ofStep step: Int) -> (epoch: Int, batch: Int) { (step / batchesPerEpoch, step % batchesPerEpoch) }
+
+    /// Training sample indices in epoch order: a seeded Fisher–Yates shuffle, its own stream per epoch.
+    public func order(epoch: Int) -> [Int] {
+        var order = training
+        var generator = Datasets.SeededGenerator(seed: seed ^ (UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03))
+        generator.shuffle(&order)
+        return order
+    }
+
+    /// The inputs and labels of the training batch taken at `step`.
+    public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int]) {
+        let (epoch, batch) = position(ofStep: step)
+        let members = Array(order(epoch: epoch).dropFirst(batch * batchSize).prefix(batchSize))
+        let seed = self.seed
+        return try assemble(members) { index in
+            (seed &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(epoch) &* 0xBF58_476D_1CE4_E5B9) ^ UInt64(index)
+        }
+    }
+
+    /// Validation batches in index order, without augmentation.
+    public func validationBatches() throws -> [(inputs: Tensor, labels: [Int])] {
+        try stride(from: 0, to: validation.count, by: batchSize).map { start in
+            try assemble(Array(validation[start..<min(start + batchSize, validation.count)]), augmentSeed: nil)
+        }
+    }
+
+    private func assemble(_ members: [Int], augmentSeed: ((Int) -> UInt64)?) throws -> (inputs: Tensor, labels: [Int]) {
+        let inputs = try members.map { index -> Tensor in
+            var image = try image(index)
+            if let augmentation, let augmentSeed { image = augmentation.apply(AnnotatedSample(image: image), seed: augmentSeed(index)).image }
+            return preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values))
+        }
+        return (Tensor.concat(inputs, axis: 0), members.map { dataset.samples[$0].label })
+    }
+
+    /// Decoded once and kept: an epoch re-reads every image.
+    private func image(_ index: Int) throws -> PlanarImage {
+        if let cached = decoded[index] { return cached }
+        let path = dataset.samples[index].path
+        let image: PlanarImage
+        do { image = PlanarImage(try ImageCodecs.read(path: path).rgb8()) } catch { throw TrainingError("\(error)") }
+        decoded[index] = image
+        return image
+    }
+}

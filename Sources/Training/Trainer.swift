@@ -1,0 +1,220 @@
+import Datasets
+import Foundation
+import NN
+import Tensors
+
+/// What a training run reports as it goes (the CLI draws progress from these).
+public enum TrainingEvent {
+    case step(StepReport)
+    case evaluation(step: Int, valLoss: Double, valAcc: Double)
+    case checkpoint(step: Int, url: URL)
+    case advisory(Advisory)
+}
+
+public struct StepReport: Sendable {
+    public let step: Int, totalSteps: Int
+    public let loss: Float, rate: Double
+    public let gradients: GradientNorms
+    public let clipScale: Float
+}
+
+/// How a run ended.
+public enum TrainingOutcome: Equatable {
+    case finished(steps: Int)
+    /// Stopped on request (the resume test, an interrupt) after `steps` steps, with a checkpoint there.
+    case paused(steps: Int)
+    /// A NaN or infinite loss or gradient at `step`; `layer` is the first offending layer in module order
+    /// ("loss" when every gradient was finite). No checkpoint is written for it: the last good one stays newest.
+    case nonFinite(step: Int, layer: String)
+}
+
+/// Supervised classification on an ImageFolder: seeded order and split, schedule-driven rate, per-layer gradient
+/// norms, clipping, a NaN/Inf guard, advisories, periodic evaluation, checkpoints and Lightning-style run records.
+public final class Trainer {
+    public static let toolVersion = "0.1.0"
+
+    public let config: TrainingConfig
+    public let runDirectory: URL
+    public let model: Module
+    public let optimizer: Optimizer
+    public let schedule: LearningRateSchedule
+    public let batches: ClassificationBatches
+    public let checkpoints: CheckpointStore
+    public let metrics: MetricsLog
+    public private(set) var step = 0
+    public private(set) var trainLosses: [Float] = []
+    public private(set) var evaluations: [CheckpointMeta.Evaluation] = []
+    public private(set) var advisor: Advisor
+    public var onEvent: (TrainingEvent) -> Void = { _ in }
+    let fingerprint: String
+    let revision: SourceRevision
+    /// Set (from a signal handler's flag, say) to stop after the current step with a checkpoint.
+    public var shouldStop: () -> Bool = { false }
+
+    /// Prepares a run in `runDirectory`. With `resume`, continues from its newest checkpoint (a fresh start when
+    /// there is none); without, a folder that already holds checkpoints is refused rather than overwritten.
+    public init(config: TrainingConfig, runDirectory: URL, resume: Bool, revision: SourceRevision = .current()) throws {
+        self.config = config
+        self.runDirectory = runDirectory
+        self.revision = revision
+        guard let architecture = Architecture(rawValue: config.model), architecture.task == .classification else {
+            throw TrainingError("model: '\(config.model)' is not a classification architecture")
+        }
+        let dataset: ImageFolder
+        do { dataset = try ImageFolder(root: config.data) } catch { throw TrainingError(error.description) }
+        do { fingerprint = try DatasetFingerprint.compute(root: config.data, files: dataset.samples.map(\.path)) }
+        catch { throw TrainingError(error.description) }
+        batches = ClassificationBatches(dataset: dataset, config: config)
+        model = architecture.make(classes: dataset.classes.count, seed: UInt64(bitPattern: Int64(config.seed)))
+        model.train()
+        let groups = ParameterGroup.standard(model, rate: Float(config.lr), weightDecay: Float(config.weightDecay))
+        switch config.optimizer {
+        case .sgd: optimizer = SGD(groups, momentum: Float(config.momentum), nesterov: config.nesterov)
+        case .adamw: optimizer = AdamW(groups)
+        }
+        schedule = Self.schedule(config)
+        checkpoints = CheckpointStore(runDirectory: runDirectory)
+        advisor = Advisor(overfittingPatience: config.overfitPatience)
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+
+        let metricsURL = runDirectory.appendingPathComponent("metrics.csv")
+        if let latest = checkpoints.latest() {
+            guard resume else {
+                throw TrainingError("\(runDirectory.path): holds checkpoints already; pass --resume to continue it or choose another run directory")
+            }
+            let meta = try checkpoints.meta(at: latest)
+            guard meta.dataset.fingerprint == fingerprint else {
+                throw TrainingError("\(config.data): the dataset changed since \(latest.path) (fingerprint \(meta.dataset.fingerprint.prefix(12))…, now \(fingerprint.prefix(12))…)")
+            }
+            do {
+                try model.load(contentsOf: latest.appendingPathComponent("model.safetensors"))
+                let optimizerURL = latest.appendingPathComponent("optimizer.safetensors")
+                try optimizer.restore(OptimizerState.load(from: optimizerURL), names: model, source: optimizerURL.path)
+            } catch let error as OptimizerStateError { throw TrainingError(error.description) }
+            catch let error as Safetensors.Failure { throw TrainingError(error.description) }
+            step = meta.step
+            trainLosses = meta.trainLosses
+            evaluations = meta.evaluations
+            advisor = meta.advisor
+            metrics = try MetricsLog(resuming: metricsURL, before: step)
+        } else {
+            metrics = MetricsLog(url: metricsURL)
+        }
+        try HyperparameterFile.write(config.hyperparameters, to: runDirectory.appendingPathComponent("hparams.yaml"))
+    }
+
+    static func schedule(_ c: TrainingConfig) -> LearningRateSchedule {
+        switch c.schedule {
+        case .constant: return StepDecay(rate: c.lr, stepSize: Int.max, gamma: 1)
+        case .onecycle: return OneCycle(maxRate: c.lr, totalSteps: c.steps)
+        case .step: return StepDecay(rate: c.lr, stepSize: max(1, c.stepSize), gamma: c.gamma)
+        case .warmup_cosine: return WarmupCosine(rate: c.lr, warmupSteps: c.warmupSteps, totalSteps: c.steps)
+        }
+    }
+
+    /// Trains until `config.steps` (or `stopAfter` steps, for tests that interrupt a run). Returns how it ended.
+    public func run(stopAfter: Int? = nil) throws -> TrainingOutcome {
+        let end = min(config.steps, stopAfter ?? .max)
+        while step < end {
+            if let layer = try trainStep() {
+                try metrics.flush()
+                return .nonFinite(step: step, layer: layer)
+            }
+            let done = step == config.steps
+            if step % config.evalEvery == 0 || done { try evaluate() }
+            let interrupted = step == end || shouldStop()
+            if step % config.checkpointInterval == 0 || done || interrupted { try saveCheckpoint() }
+            if step % max(1, config.logEvery) == 0 || done || interrupted { try metrics.flush() }
+            if interrupted && !done { return .paused(steps: step) }
+        }
+        try metrics.flush()
+        return .finished(steps: step)
+    }
+
+    /// One optimizer step; returns the offending layer when the loss or a gradient is not finite.
+    func trainStep() throws -> String? {
+        let rate = schedule.rate(at: step)
+        optimizer.setRate(rate)
+        if let momentum = schedule.momentum(at: step) {
+            if let sgd = optimizer as? SGD { sgd.momentum = Float(momentum) }
+            if let adam = optimizer as? AdamW { adam.beta1 = momentum }
+        }
+        optimizer.zeroGrad()
+        let (inputs, labels) = try batches.trainingBatch(step: step)
+        let loss = crossEntropy(model(inputs), targets: labels, labelSmoothing: Float(config.labelSmoothing))
+        let value = loss.item
+        loss.backward()
+        if let layer = GradientNorms.firstNonFiniteLayer(model) ?? (value.isFinite ? nil : "loss") {
+            metrics.log(step: step, ["train_loss": Double(value), "lr": rate])
+            trainLosses.append(value)
+            for a in advisor.observeStep(step, gradientNorm: .infinity, clipping: true, losses: trainLosses) { record(a) }
+            return layer
+        }
+        let norms = GradientNorms.measure(model)
+        let scale = config.clipGradNorm > 0 ? clipGradients(of: model, maxNorm: config.clipGradNorm, totalNorm: norms.total) : 1
+        optimizer.step()
+        trainLosses.append(value)
+
+        var row: [String: Double] = ["train_loss": Double(value), "lr": rate, "grad_norm_total": norms.total,
+                                     "epoch": Double(batches.position(ofStep: step).epoch)]
+        for (layer, norm) in norms.layers { row["grad_norm/\(layer)"] = norm }
+        metrics.log(step: step, row)
+        onEvent(.step(StepReport(step: step, totalSteps: config.steps, loss: value, rate: rate, gradients: norms, clipScale: scale)))
+        for a in advisor.observeStep(step, gradientNorm: norms.total, clipping: config.clipGradNorm > 0, losses: trainLosses) { record(a) }
+        step += 1
+        return nil
+    }
+
+    /// Validation loss (mean over samples) and accuracy, in eval mode without a tape; logged at the last step index.
+    func evaluate() throws {
+        let sinceLast = trainLosses.suffix(step - (evaluations.last?.step ?? 0)).map(Double.init)
+        let trainMean = sinceLast.isEmpty ? .nan : sinceLast.reduce(0, +) / Double(sinceLast.count)
+        model.eval()
+        defer { model.train() }
+        var lossSum = 0.0, correct = 0, count = 0
+        for (inputs, labels) in try batches.validationBatches() {
+            let logits = withoutGrad { model(inputs) }
+            lossSum += Double(crossEntropy(logits, targets: labels).item) * Double(labels.count)
+            let classes = logits.shape[1]
+            for (i, label) in labels.enumerated() {
+                var best = 0
+                for c in 1..<classes where logits.data[i * classes + c] > logits.data[i * classes + best] { best = c }
+                if best == label { correct += 1 }
+            }
+            count += labels.count
+        }
+        guard count > 0 else { return }
+        let valLoss = lossSum / Double(count), valAcc = Double(correct) / Double(count)
+        evaluations.append(.init(step: step, trainLoss: trainMean, valLoss: valLoss, valAcc: valAcc))
+        metrics.log(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
+        onEvent(.evaluation(step: step, valLoss: valLoss, valAcc: valAcc))
+        let history = evaluations.map { (train: $0.trainLoss, validation: $0.valLoss) }
+        for a in advisor.observeEvaluation(step, history: history) { record(a) }
+    }
+
+    private func record(_ advisory: Advisory) {
+        onEvent(.advisory(advisory))
+        let line = "step \(advisory.step) \(advisory.kind.rawValue): \(advisory.message)\n"
+        let url = runDirectory.appendingPathComponent("advisories.txt")
+        if let handle = try? FileHandle(forWritingTo: url) {
+            handle.seekToEndOfFile(); handle.write(Data(line.utf8)); try? handle.close()
+        } else {
+            _ = FileManager.default.createFile(atPath: url.path, contents: Data(line.utf8))
+        }
+    }
+
+    func saveCheckpoint() throws {
+        let (epoch, batch) = batches.position(ofStep: step)
+        var latest: [String: Double] = ["train_loss": Double(trainLosses.last ?? .nan)]
+        if let e = evaluations.last, e.step == step { latest["val_loss"] = e.valLoss; latest["val_acc"] = e.valAcc }
+        let meta = CheckpointMeta(
+            step: step, toolVersion: Self.toolVersion, seed: config.seed,
+            rng: .init(algorithm: "splitmix64 per epoch (seed, epoch) + per-sample augmentation seeds", seed: config.seed, epoch: epoch, batch: batch),
+            hyperparameters: Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) }),
+            dataset: .init(root: config.data, fingerprint: fingerprint, classes: batches.dataset.classes.names),
+            git: revision, metrics: latest, evaluations: evaluations, trainLosses: trainLosses, advisor: advisor)
+        let url = try checkpoints.write(model: model, optimizer: optimizer.state(names: model), meta: meta)
+        checkpoints.prune(keepLast: config.keepLast, metric: config.bestMetric, mode: config.bestMode)
+        onEvent(.checkpoint(step: step, url: url))
+    }
+}

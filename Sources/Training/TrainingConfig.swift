@@ -1,0 +1,178 @@
+import Foundation
+import NN
+import Yams
+
+/// What `fovea train` reads from its YAML file. Keys and defaults are documented in docs/training.md;
+/// every key is optional except `data`.
+public struct TrainingConfig: Sendable, Equatable {
+    public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adamw }
+    public enum ScheduleKind: String, Sendable, CaseIterable { case constant, onecycle, step, warmup_cosine }
+    public enum MetricMode: String, Sendable, CaseIterable { case max, min }
+
+    public var data = ""
+    public var model = "shapes_cnn"
+    public var runDir = "runs/train"
+    public var seed = 0
+    public var steps = 100
+    public var batchSize = 32
+    public var imageSize = 64
+    public var valFraction = 0.2
+    public var augment = true
+    public var mean: [Double] = [0.485, 0.456, 0.406]
+    public var std: [Double] = [0.229, 0.224, 0.225]
+    public var optimizer = OptimizerKind.adamw
+    public var lr = 1e-3
+    public var weightDecay = 0.05
+    public var momentum = 0.9
+    public var nesterov = false
+    public var schedule = ScheduleKind.onecycle
+    public var warmupSteps = 0
+    public var stepSize = 30
+    public var gamma = 0.1
+    public var clipGradNorm = 0.0
+    public var labelSmoothing = 0.0
+    public var evalEvery = 20
+    public var checkpointEvery = 0
+    public var keepLast = 3
+    public var bestMetric = "val_acc"
+    public var bestMode = MetricMode.max
+    public var overfitPatience = 3
+    public var logEvery = 10
+
+    public init() {}
+
+    /// Steps between checkpoints: `checkpoint_every`, or `eval_every` when that is 0.
+    public var checkpointInterval: Int { checkpointEvery > 0 ? checkpointEvery : evalEvery }
+
+    /// The keys as the YAML file spells them, with their values, for hparams.yaml and meta.json.
+    public var hyperparameters: [(key: String, value: String)] {
+        func list(_ xs: [Double]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
+        return [("augment", "\(augment)"), ("batch_size", "\(batchSize)"), ("best_metric", bestMetric), ("best_mode", bestMode.rawValue),
+                ("checkpoint_every", "\(checkpointEvery)"), ("clip_grad_norm", "\(clipGradNorm)"), ("data", data),
+                ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
+                ("label_smoothing", "\(labelSmoothing)"), ("log_every", "\(logEvery)"), ("lr", "\(lr)"), ("mean", list(mean)),
+                ("model", model), ("momentum", "\(momentum)"), ("nesterov", "\(nesterov)"), ("optimizer", optimizer.rawValue),
+                ("overfit_patience", "\(overfitPatience)"), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
+                ("std", list(std)), ("step_size", "\(stepSize)"), ("steps", "\(steps)"), ("val_fraction", "\(valFraction)"),
+                ("warmup_steps", "\(warmupSteps)"), ("weight_decay", "\(weightDecay)")]
+    }
+}
+
+/// A config file that cannot be used: `file:line: key: problem`.
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension TrainingConfig {
+    public static func load(path: String) throws(ConfigError) -> TrainingConfig {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ConfigError("\(path): cannot read the file") }
+        return try parse(String(decoding: data, as: UTF8.self), file: path)
+    }
+
+    /// Parses YAML text; `file` names the source in errors. Relative `data` and `run_dir` stay as written.
+    public static func parse(_ text: String, file: String) throws(ConfigError) -> TrainingConfig {
+        let root: Node?
+        do { root = try Yams.compose(yaml: text) } catch { throw ConfigError("\(file): invalid YAML: \(error)") }
+        guard let root else { throw ConfigError("\(file): empty config (expected at least `data: FOLDER`)") }
+        guard case .mapping(let mapping) = root else { throw ConfigError("\(file):\(line(root)): expected a mapping of keys to values") }
+        var config = TrainingConfig(), sawData = false
+        for (keyNode, value) in mapping {
+            let key = keyNode.string ?? "", at = "\(file):\(line(keyNode)): \(key)"
+            guard let setter = setters[key] else {
+                throw ConfigError("\(at): unknown key (known: \(setters.keys.sorted().joined(separator: ", ")))")
+            }
+            try setter(&config, value, at)
+            if key == "data" { sawData = true }
+        }
+        guard sawData, !config.data.isEmpty else { throw ConfigError("\(file): data: required (the ImageFolder to train on)") }
+        try config.validate(file: file, mapping: mapping)
+        return config
+    }
+
+    private static func line(_ node: Node) -> Int { node.mark?.line ?? 1 }
+
+    private func validate(file: String, mapping: Node.Mapping) throws(ConfigError) {
+        func at(_ key: String) -> String {
+            let node = mapping.first { $0.key.string == key }?.key
+            return "\(file):\(node.map(Self.line) ?? 1): \(key)"
+        }
+        if Architecture(rawValue: model)?.task != .classification {
+            let known = Architecture.allCases.filter { $0.task == .classification }.map(\.rawValue).joined(separator: ", ")
+            throw ConfigError("\(at("model")): '\(model)' is not a classification architecture (known: \(known))")
+        }
+        if steps < 1 { throw ConfigError("\(at("steps")): must be at least 1") }
+        if batchSize < 1 { throw ConfigError("\(at("batch_size")): must be at least 1") }
+        if imageSize < 8 { throw ConfigError("\(at("image_size")): must be at least 8") }
+        if !(0..<1).contains(valFraction) { throw ConfigError("\(at("val_fraction")): must lie in [0, 1)") }
+        if evalEvery < 1 { throw ConfigError("\(at("eval_every")): must be at least 1") }
+        if keepLast < 1 { throw ConfigError("\(at("keep_last")): must be at least 1") }
+        if !(lr > 0) { throw ConfigError("\(at("lr")): must be positive") }
+        if clipGradNorm < 0 { throw ConfigError("\(at("clip_grad_norm")): must not be negative (0 turns clipping off)") }
+        if mean.count != 3 { throw ConfigError("\(at("mean")): expected 3 values (R, G, B)") }
+        if std.count != 3 || std.contains(where: { !($0 > 0) }) { throw ConfigError("\(at("std")): expected 3 positive values") }
+        if !["val_acc", "val_loss", "train_loss"].contains(bestMetric) { throw ConfigError("\(at("best_metric")): expected val_acc, val_loss or train_loss") }
+    }
+
+    typealias Setter = (inout TrainingConfig, Node, String) throws(ConfigError) -> Void
+
+    private static func string(_ path: WritableKeyPath<TrainingConfig, String>) -> Setter {
+        { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "a string") { $0 } }
+    }
+    private static func int(_ path: WritableKeyPath<TrainingConfig, Int>) -> Setter {
+        { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "an integer") { Int($0.replacingOccurrences(of: "_", with: "")) } }
+    }
+    private static func double(_ path: WritableKeyPath<TrainingConfig, Double>) -> Setter {
+        { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "a number", number) }
+    }
+    private static func bool(_ path: WritableKeyPath<TrainingConfig, Bool>) -> Setter {
+        { (config, node, at) throws(ConfigError) in
+            config[keyPath: path] = try scalar(node, at, "true or false") { ["true": true, "false": false, "yes": true, "no": false][$0.lowercased()] }
+        }
+    }
+    private static func choice<E: RawRepresentable & CaseIterable>(_ path: WritableKeyPath<TrainingConfig, E>) -> Setter where E.RawValue == String {
+        { (config, node, at) throws(ConfigError) in
+            config[keyPath: path] = try scalar(node, at, "one of " + E.allCases.map(\.rawValue).joined(separator: ", ")) { E(rawValue: $0) }
+        }
+    }
+    private static func doubles(_ path: WritableKeyPath<TrainingConfig, [Double]>) -> Setter {
+        { (config, node, at) throws(ConfigError) in
+            guard case .sequence(let items) = node else { throw ConfigError("\(at): expected a list of numbers, got \(describe(node))") }
+            var values: [Double] = []
+            for item in items { values.append(try scalar(item, at, "a list of numbers", number)) }
+            config[keyPath: path] = values
+        }
+    }
+
+    private static func number(_ s: String) -> Double? {
+        let cleaned = s.replacingOccurrences(of: "_", with: "")
+        guard let x = Double(cleaned), x.isFinite else { return nil }
+        return x
+    }
+
+    private static func scalar<T>(_ node: Node, _ at: String, _ expected: String, _ convert: (String) -> T?) throws(ConfigError) -> T {
+        guard case .scalar(let s) = node, let value = convert(s.string) else {
+            throw ConfigError("\(at): expected \(expected), got \(describe(node))")
+        }
+        return value
+    }
+
+    private static func describe(_ node: Node) -> String {
+        switch node {
+        case .scalar(let s): "'\(s.string)'"
+        case .mapping: "a mapping"
+        case .sequence: "a list"
+        }
+    }
+
+    nonisolated(unsafe) private static let setters: [String: Setter] = [
+        "data": string(\.data), "model": string(\.model), "run_dir": string(\.runDir), "seed": int(\.seed),
+        "steps": int(\.steps), "batch_size": int(\.batchSize), "image_size": int(\.imageSize), "val_fraction": double(\.valFraction),
+        "augment": bool(\.augment), "mean": doubles(\.mean), "std": doubles(\.std), "optimizer": choice(\.optimizer),
+        "lr": double(\.lr), "weight_decay": double(\.weightDecay), "momentum": double(\.momentum), "nesterov": bool(\.nesterov),
+        "schedule": choice(\.schedule), "warmup_steps": int(\.warmupSteps), "step_size": int(\.stepSize), "gamma": double(\.gamma),
+        "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing), "eval_every": int(\.evalEvery),
+        "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": string(\.bestMetric),
+        "best_mode": choice(\.bestMode), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery),
+    ]
+}
