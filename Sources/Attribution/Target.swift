@@ -31,6 +31,23 @@ public enum Target: Sendable, Equatable {
         }
     }
 
+    /// A target the output cannot answer (a class beyond its channels, a mask or cell outside its map) is an
+    /// input error, not a trap.
+    func check(against output: Tensor) throws {
+        let channels = output.rank > 1 ? output.shape[1] : 0
+        func fail(_ what: String) -> CAMEngine.Failure { CAMEngine.Failure(description: "target \(what) does not fit the model's output \(output.shape)") }
+        switch self {
+        case .classLogit(let k), .classProbability(let k):
+            guard output.rank == 2, k >= 0, k < channels else { throw fail("class \(k)") }
+        case .region(let k, let mask):
+            guard output.rank == 4, k >= 0, k < channels, mask.count == output.shape[2] * output.shape[3] else { throw fail("region of class \(k)") }
+        case .box(let k, let row, let column):
+            guard output.rank == 4, k >= 0, k < channels, (0..<output.shape[2]).contains(row), (0..<output.shape[3]).contains(column) else {
+                throw fail("box of class \(k) at (\(row), \(column))")
+            }
+        }
+    }
+
     /// The default target: the arg-max class of a classifier's logits.
     static func argmax(_ output: Tensor, image i: Int) -> Target {
         .classLogit(output.sliced(axis: 0, i..<(i + 1)).argmax(axis: 1)[0])
