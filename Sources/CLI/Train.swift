@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Training
+
+/// `fovea train --config FILE.yaml [--resume] [--run-dir DIR]`: a classification run with checkpoints and run
+/// records (keys in docs/training.md). Ctrl-C saves a checkpoint and exits; `--resume` continues exactly.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a classifier from a YAML config.")
+
+    @Option(help: "The YAML config (keys and defaults: docs/training.md).") var config: String
+    @Flag(help: "Continue from the newest checkpoint in the run directory.") var resume = false
+    @Option(name: .customLong("run-dir"), help: "Run directory (overrides the config's run_dir).") var runDir: String?
+
+    func run() throws {
+        var settings: TrainingConfig
+        do { settings = try TrainingConfig.load(path: config) } catch { throw InputError(error.description) }
+        if let runDir { settings.runDir = runDir }
+        let trainer: Trainer
+        do {
+            trainer = try Trainer(config: settings, runDirectory: URL(fileURLWithPath: settings.runDir), resume: resume)
+        } catch let error as TrainingError { throw InputError(error.description) }
+        let progress = ProgressLine(every: settings.logEvery, startStep: trainer.step)
+        trainer.onEvent = { progress.show($0) }
+        signal(SIGINT) { _ in interruptRequested = 1 }
+        trainer.shouldStop = { interruptRequested != 0 }
+
+        let outcome: TrainingOutcome
+        do { outcome = try trainer.run() } catch let error as TrainingError { throw InputError(error.description) }
+        progress.finish()
+        let best = trainer.evaluations.max { $0.valAcc < $1.valAcc }
+        let summary = best.map { " best val_acc \(String(format: "%.4f", $0.valAcc)) at step \($0.step)" } ?? ""
+        switch outcome {
+        case .finished(let steps): print("trained \(steps) steps;\(summary); run: \(settings.runDir)")
+        case .paused(let steps): print("interrupted after step \(steps), checkpoint saved; continue with --resume; run: \(settings.runDir)")
+        case .nonFinite(let step, let layer):
+            let last = CheckpointStore(runDirectory: trainer.runDirectory).latest()?.path ?? "none"
+            throw InputError("\(config): training stopped at step \(step): non-finite value in \(layer == "loss" ? "the loss" : "the gradient of layer \(layer)"); last good checkpoint: \(last)")
+        }
+    }
+}
+
+/// Set by the SIGINT handler; read between steps.
+nonisolated(unsafe) private var interruptRequested: sig_atomic_t = 0
+
+/// Step, loss, lr, it/s and ETA: redrawn in place on a terminal, a plain line every `every` steps otherwise.
+private final class ProgressLine {
+    let live = isatty(STDERR_FILENO) != 0
+    let every: Int
+    let start = DispatchTime.now().uptimeNanoseconds
+    let startStep: Int
+    var drawn = false
+
+    init(every: Int, startStep: Int) { self.every = max(1, every); self.startStep = startStep }
+
+    func show(_ event: TrainingEvent) {
+        switch event {
+        case .step(let r):
+            let done = r.step + 1, elapsed = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let rate = Double(done - startStep) / max(elapsed, 1e-9), eta = Double(r.totalSteps - done) / max(rate, 1e-9)
+            let text = String(format: "step %d/%d loss %.4f lr %.3g grad_norm %.3g %.2f it/s ETA %@", done, r.totalSteps, r.loss, r.rate,
+                              r.gradients.total, rate, clock(eta))
+            if live { write("\r\u{1B}[K" + text); drawn = true } else if done % every == 0 || done == r.totalSteps { write(text + "\n") }
+        case .evaluation(let step, let loss, let acc):
+            line(String(format: "eval step %d val_loss %.4f val_acc %.4f", step, loss, acc))
+        case .checkpoint(let step, let url):
+            if !live { write("checkpoint step \(step): \(url.path)\n") }
+        case .advisory(let a):
+            line("advice (step \(a.step), \(a.kind.rawValue)): \(a.message)")
+        }
+    }
+
+    func finish() { if drawn { write("\n"); drawn = false } }
+
+    /// A whole line, above the live line when there is one.
+    private func line(_ text: String) {
+        write(live ? "\r\u{1B}[K" + text + "\n" : text + "\n")
+    }
+
+    private func write(_ text: String) { FileHandle.standardError.write(Data(text.utf8)) }
+
+    private func clock(_ seconds: Double) -> String {
+        let s = Int(seconds.rounded())
+        return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
+    }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Testing
+
+/// `fovea train` end to end: shapes_cnn on the shapes fixture for a few dozen steps leaves a complete run folder.
+@Suite struct TrainCommandTests {
+    func temporaryFolder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-train-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    func writeConfig(_ text: String, in folder: URL) throws -> String {
+        let url = folder.appendingPathComponent("train.yaml")
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    @Test func trainsShapesCNNAndWritesTheRunFolder() throws {
+        let folder = try temporaryFolder()
+        let data = repositoryRoot.appendingPathComponent("fixtures/shapes/classification").path
+        let config = try writeConfig("""
+            data: \(data)
+            model: shapes_cnn
+            steps: 36
+            batch_size: 4
+            image_size: 32
+            eval_every: 12
+            keep_last: 2
+            log_every: 6
+            clip_grad_norm: 1.0
+            lr: 0.003
+            """, in: folder)
+        let runDir = folder.appendingPathComponent("run")
+        let run = try runFovea(["train", "--config", config, "--run-dir", runDir.path])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.hasPrefix("trained 36 steps;"))
+        #expect(run.err.contains("step 36/36 loss "), "plain progress lines when not a terminal")
+        #expect(run.err.contains("eval step 36 val_loss "))
+
+        let csv = try String(contentsOf: runDir.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")
+        let header = csv[0].split(separator: ",").map(String.init)
+        #expect(header == header.sorted())
+        for column in ["step", "train_loss", "lr", "grad_norm_total", "grad_norm/0.0", "grad_norm/10", "val_loss", "val_acc", "epoch"] {
+            #expect(header.contains(column), "\(column)")
+        }
+        #expect(csv.count == 1 + 36 + 3, "a row per step and per evaluation")
+
+        let hparams = try String(contentsOf: runDir.appendingPathComponent("hparams.yaml"), encoding: .utf8)
+        #expect(hparams.contains("steps: 36\n") && hparams.contains("model: shapes_cnn\n"))
+
+        let checkpoints = try FileManager.default.contentsOfDirectory(atPath: runDir.appendingPathComponent("checkpoints").path).sorted()
+        #expect(checkpoints.contains("step-0000036") && checkpoints.count <= 3, "\(checkpoints)")
+        let newest = runDir.appendingPathComponent("checkpoints/step-0000036")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: newest.path).sorted() == ["meta.json", "model.safetensors", "optimizer.safetensors"])
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: newest.appendingPathComponent("meta.json"))) as! [String: Any]
+        #expect(meta["step"] as? Int == 36)
+        #expect((meta["git"] as? [String: Any])?["commit"] is String)
+
+        // The weights load where any model file does.
+        let predict = try runFovea(["predict", "--model", "shapes_cnn", "--weights", newest.appendingPathComponent("model.safetensors").path,
+                                    "--image", repositoryRoot.appendingPathComponent("fixtures/shapes/classification/circle/0002.png").path])
+        #expect(predict.status == 0, "\(predict.err)")
+
+        let again = try runFovea(["train", "--config", config, "--run-dir", runDir.path])
+        #expect(again.status == 1 && again.err.contains("--resume"), "an existing run is not overwritten")
+        let resumed = try runFovea(["train", "--config", config, "--run-dir", runDir.path, "--resume"])
+        #expect(resumed.status == 0 && resumed.out.hasPrefix("trained 36 steps;"), "\(resumed.err)")
+    }
+
+    @Test func configErrorsNameFileLineAndKey() throws {
+        let folder = try temporaryFolder()
+        let config = try writeConfig("data: somewhere\nlearning_rate: 0.1\n", in: folder)
+        let run = try runFovea(["train", "--config", config])
+        #expect(run.status == 1)
+        #expect(run.err.hasPrefix("fovea: \(config):2: learning_rate: unknown key"))
+        #expect(run.err.split(separator: "\n").count == 1)
+
+        let typed = try writeConfig("data: somewhere\nsteps: ten\n", in: folder)
+        let wrong = try runFovea(["train", "--config", typed])
+        #expect(wrong.status == 1 && wrong.err == "fovea: \(typed):2: steps: expected an integer, got 'ten'\n")
+
+        let missing = try runFovea(["train", "--config", folder.appendingPathComponent("none.yaml").path])
+        #expect(missing.status == 1 && missing.err.contains("none.yaml: cannot read the file"))
+    }
+
+    @Test func missingConfigIsAUsageError() throws {
+        #expect(try runFovea(["train"]).status == 2)
+    }
+}
