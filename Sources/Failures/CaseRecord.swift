@@ -39,11 +39,14 @@ public struct CaseRecord: Sendable, Equatable {
     public var confidence: Double
     public var predictedClass: Int?
     public var iou: Double?
+    /// The model's feature vector for the case (e.g. pooled penultimate activations), when the caller has one:
+    /// lets selection collapse look-alike failures on different images.
+    public var embedding: [Float]?
 
     public init(key: String, image: String, target: CaseTarget, error: String?, confidence: Double,
-                predictedClass: Int? = nil, iou: Double? = nil) {
+                predictedClass: Int? = nil, iou: Double? = nil, embedding: [Float]? = nil) {
         self.key = key; self.image = image; self.target = target; self.error = error
-        self.confidence = confidence; self.predictedClass = predictedClass; self.iou = iou
+        self.confidence = confidence; self.predictedClass = predictedClass; self.iou = iou; self.embedding = embedding
     }
 
     public var isFailure: Bool { error != nil }

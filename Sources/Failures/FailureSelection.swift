@@ -7,9 +7,13 @@ public struct SelectionPolicy: Sendable, Equatable {
     /// Two failures on one image whose regions overlap at least this much (IoU) are one failure.
     /// 0.1 is TIDE's background threshold: below it boxes count as not touching.
     public var nearDuplicateIoU: Double
+    /// Two failures whose embeddings (when both have one) have at least this cosine similarity are one
+    /// failure, wherever they are.
+    public var nearDuplicateCosine: Double
 
-    public init(minCases: Int = 10, maxCases: Int = 20, nearDuplicateIoU: Double = 0.1) {
+    public init(minCases: Int = 10, maxCases: Int = 20, nearDuplicateIoU: Double = 0.1, nearDuplicateCosine: Double = 0.95) {
         self.minCases = minCases; self.maxCases = max(maxCases, 0); self.nearDuplicateIoU = nearDuplicateIoU
+        self.nearDuplicateCosine = nearDuplicateCosine
     }
 }
 
@@ -34,7 +38,10 @@ public enum FailureSelector {
         var coveredTypes = Set<String>(), coveredClasses = Set<Int>()
 
         func isNearDuplicate(_ c: CaseRecord) -> Bool {
-            chosen.contains { $0.image == c.image && regionsOverlap($0, c, policy.nearDuplicateIoU) }
+            chosen.contains {
+                ($0.image == c.image && regionsOverlap($0, c, policy.nearDuplicateIoU))
+                    || (cosineSimilarity($0.embedding, c.embedding) ?? -1) >= policy.nearDuplicateCosine
+            }
         }
         func choose(_ c: CaseRecord) {
             chosen.append(c); chosenKeys.insert(c.key)
@@ -66,6 +73,14 @@ public enum FailureSelector {
 
     static func moreConfident(_ a: CaseRecord, _ b: CaseRecord) -> Bool {
         a.confidence != b.confidence ? a.confidence > b.confidence : a.key < b.key
+    }
+
+    /// nil unless both vectors exist, have the same length and are not zero.
+    static func cosineSimilarity(_ a: [Float]?, _ b: [Float]?) -> Double? {
+        guard let a, let b, a.count == b.count, !a.isEmpty else { return nil }
+        var dot = 0.0, na = 0.0, nb = 0.0
+        for (x, y) in zip(a, b) { dot += Double(x) * Double(y); na += Double(x) * Double(x); nb += Double(y) * Double(y) }
+        return na > 0 && nb > 0 ? dot / (na.squareRoot() * nb.squareRoot()) : nil
     }
 
     /// A case without a box (a classification sample) covers its whole image.
