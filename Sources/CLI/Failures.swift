@@ -41,25 +41,36 @@ struct FailureStoreOptions: ParsableArguments {
     }
 }
 
-/// The predictions of one iteration, from files alone.
+/// The predictions of one iteration, from files alone: a detector's COCO results (`--gt`) or a
+/// classifier's `fovea predict --json` output (`--labels`).
 struct IterationOptions: ParsableArguments {
-    @Option(name: .long, help: "COCO instances file (ground truth).")
-    var gt: String
+    @Option(name: .long, help: "COCO instances file (ground truth) for a detector's COCO results.")
+    var gt: String?
 
-    @Option(name: .long, help: "COCO results file of this iteration.")
+    @Option(name: .long, help: "Labels of a classifier's inputs, {\"source\": class}, for `fovea predict --json` output.")
+    var labels: String?
+
+    @Option(name: .long, help: "This iteration's predictions: COCO results (with --gt) or predict JSON (with --labels).")
     var pred: String
 
     @Option(name: .customLong("iou-type"), help: "bbox or segm.")
     var iouType: IoUType = .bbox
 
-    @Option(name: .long, help: "Iteration name (default: the results file's name without extension).")
+    @Option(name: .long, help: "Iteration name (default: the predictions file's name without extension).")
     var iteration: String?
 
     var iterationName: String { iteration ?? URL(fileURLWithPath: pred).deletingPathExtension().lastPathComponent }
 
+    func validate() throws {
+        guard (gt == nil) != (labels == nil) else { throw ValidationError("give either --gt (detection) or --labels (classification)") }
+    }
+
     func load() throws -> IterationInput {
-        do { return try IterationInput.detection(groundTruthPath: gt, detectionsPath: pred, iouType: iouType) }
-        catch let e as EvaluationError { throw InputError(e.description) }
+        do {
+            if let gt { return try IterationInput.detection(groundTruthPath: gt, detectionsPath: pred, iouType: iouType) }
+            return try ClassificationFiles.iteration(predictionsPath: pred, labelsPath: labels!)
+        } catch let e as EvaluationError { throw InputError(e.description) }
+        catch let e as FailuresError { throw InputError(e.description) }
     }
 }
 

@@ -128,3 +128,40 @@ import Testing
         #expect(try failures(["check", "--gt", gtPath, "--pred", gtPath, "--fail-on", "sometimes"]).status == 2)
     }
 }
+
+/// The same loop for a classifier, from `fovea predict --json` output and a labels file.
+@Suite struct FailuresClassificationCommandTests {
+    let dir: URL = {
+        let d = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-failures-cls-\(UUID().uuidString)")
+        try! FileManager.default.createDirectory(at: d, withIntermediateDirectories: true)
+        return d
+    }()
+
+    func write(_ name: String, _ text: String) throws -> String {
+        let url = dir.appendingPathComponent(name)
+        try Data(text.utf8).write(to: url)
+        return url.path
+    }
+
+    func predictions(_ classes: [Int]) -> String {
+        let rows = classes.enumerated().map { #"{"source": "img\#($0.offset).png", "class": \#($0.element), "score": 0.9}"# }
+        return #"{"task": "classification", "predictions": [\#(rows.joined(separator: ", "))]}"#
+    }
+
+    @Test func aSampleThatWasFixedAndBreaksAgainFailsTheGate() throws {
+        let store = ["--manifest", dir.appendingPathComponent("f.json").path, "--history", dir.appendingPathComponent("f.sqlite").path]
+        let labels = try write("labels.json", #"{"img0.png": 0, "img1.png": 1, "img2.png": 2}"#)
+        let select = try runFovea(["failures", "select", "--labels", labels, "--pred", try write("e1.json", predictions([0, 2, 2]))] + store)
+        #expect(select.status == 0, "\(select.err)")
+        #expect(select.out.hasPrefix("selected 1 cases"))
+        let fixed = try runFovea(["failures", "check", "--labels", labels, "--pred", try write("e2.json", predictions([0, 1, 2])), "--fail-on", "regressed"] + store)
+        #expect(fixed.status == 0, "\(fixed.err)")
+        let broken = try runFovea(["failures", "check", "--labels", labels, "--pred", try write("e3.json", predictions([1, 0, 2])), "--fail-on", "regressed"] + store)
+        #expect(broken.status == 3)
+        #expect(broken.err.contains("sample-1"))
+        #expect(broken.out.contains("2 negative flips"))
+        #expect(broken.out.contains("backward trust compatibility 0.3333"))
+        let both = try runFovea(["failures", "check", "--gt", labels, "--labels", labels, "--pred", labels] + store)
+        #expect(both.status == 2)
+    }
+}
