@@ -141,7 +141,7 @@ struct CAM: ParsableCommand {
         let pixels = colormap.overlay(image: rgb, map: Array(maps.scalars.prefix(h * w)), imageWeight: imageWeight)
         let png: Data
         do { png = try ImageCodecs.encodePNG(Datasets.Image(width: w, height: h, layout: .rgb, pixels: pixels)) }
-        catch let e as ImageCodecError { throw InputError(e.description) }
+        catch { throw InputError(error.description) }  // encodePNG throws only ImageCodecError
         try writeOutput(png, to: path)
     }
 }
