@@ -21,7 +21,15 @@ struct TrainCommand: ParsableCommand {
         } catch let error as TrainingError { throw InputError(error.description) }
         let progress = ProgressLine(every: settings.logEvery, startStep: trainer.step)
         trainer.onEvent = { progress.show($0) }
-        signal(SIGINT) { _ in interruptRequested = 1 }
+        signal(SIGINT) { _ in
+            interruptRequested = 1
+            signal(SIGINT, SIG_DFL)  // a second Ctrl-C stops at once
+        }
+        // A parent (a test runner, a job system) may hand the signal down blocked; Ctrl-C must still reach us.
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        sigaddset(&mask, SIGINT)
+        sigprocmask(SIG_UNBLOCK, &mask, nil)
         trainer.shouldStop = { interruptRequested != 0 }
 
         let outcome: TrainingOutcome

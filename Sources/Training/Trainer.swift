@@ -65,6 +65,9 @@ public final class Trainer {
         do { fingerprint = try DatasetFingerprint.compute(root: config.data, files: dataset.samples.map(\.path)) }
         catch { throw TrainingError(error.description) }
         batches = ClassificationBatches(dataset: dataset, config: config)
+        guard !batches.training.isEmpty else {
+            throw TrainingError("\(config.data): no training images left after holding out val_fraction \(config.valFraction)")
+        }
         model = architecture.make(classes: dataset.classes.count, seed: UInt64(bitPattern: Int64(config.seed)))
         model.train()
         let groups = ParameterGroup.standard(model, rate: Float(config.lr), weightDecay: Float(config.weightDecay))

@@ -87,3 +87,41 @@ import Testing
         #expect(try runFovea(["train"]).status == 2)
     }
 }
+
+/// Ctrl-C during `fovea train` writes a checkpoint at the step reached and exits 0 (not killed by the signal).
+@Suite struct TrainInterruptTests {
+    @Test func interruptSavesACheckpointAtTheStepReached() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-interrupt-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let config = folder.appendingPathComponent("train.yaml")
+        try Data("""
+            data: \(repositoryRoot.appendingPathComponent("fixtures/shapes/classification").path)
+            steps: 400
+            batch_size: 4
+            image_size: 32
+            eval_every: 2
+            """.utf8).write(to: config)
+        let runDir = folder.appendingPathComponent("run")
+        let process = Process()
+        process.executableURL = foveaBinary()
+        process.arguments = ["train", "--config", config.path, "--run-dir", runDir.path]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let checkpoints = runDir.appendingPathComponent("checkpoints")
+        let deadline = Date().addingTimeInterval(60)
+        while ((try? FileManager.default.contentsOfDirectory(atPath: checkpoints.path)) ?? []).filter({ $0.hasPrefix("step-") }).isEmpty,
+              Date() < deadline, process.isRunning { Thread.sleep(forTimeInterval: 0.05) }
+        kill(process.processIdentifier, SIGINT)
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(process.terminationReason == .exit)
+        #expect(text.hasPrefix("interrupted after step "), "\(text)")
+        let step = Int(text.dropFirst("interrupted after step ".count).prefix { $0.isNumber }) ?? -1
+        #expect(step > 0 && step < 400)
+        let name = "step-" + String(repeating: "0", count: 7 - String(step).count) + String(step)
+        #expect(FileManager.default.fileExists(atPath: checkpoints.appendingPathComponent(name).appendingPathComponent("meta.json").path))
+    }
+}
