@@ -45,14 +45,16 @@ public struct Advisor: Sendable, Codable {
         return (1..<recent.count).allSatisfy { recent[$0].train < recent[$0 - 1].train && recent[$0].validation >= recent[$0 - 1].validation }
     }
 
-    /// A non-finite loss, or the mean of the last window above `ratio` × the lowest earlier window mean.
+    /// A non-finite loss, or the mean of the last window above `ratio` × the lowest earlier window mean and
+    /// above it by a tenth of the first window's mean (so a converged loss wobbling near zero is not "diverging").
     public static func isDiverging(_ losses: [Float], window: Int, ratio: Double) -> Bool {
         if let last = losses.last, !last.isFinite { return true }
         guard window > 0, losses.count >= 2 * window else { return false }
         let values = losses.map(Double.init)
         func mean(_ end: Int) -> Double { values[(end - window)..<end].reduce(0, +) / Double(window) }
         let best = stride(from: window, through: values.count - window, by: 1).map(mean).min()!
-        return mean(values.count) > ratio * best
+        let recent = mean(values.count)
+        return recent > ratio * best && recent - best > 0.1 * mean(window)
     }
 
     private mutating func raise(_ kind: Advisory.Kind, _ step: Int, _ message: String) -> [Advisory] {

@@ -31,6 +31,8 @@ import Training
         #expect(!Advisor.isDiverging(falling, window: 5, ratio: 1.5))
         let noisy = (0..<30).map { Float(1.0 + ($0 % 2 == 0 ? 0.2 : -0.2)) }
         #expect(!Advisor.isDiverging(noisy, window: 5, ratio: 1.5))
+        let converged = falling.prefix(20) + (0..<20).map { Float($0 < 10 ? 0.002 : 0.004) }
+        #expect(!Advisor.isDiverging(Array(converged), window: 5, ratio: 1.5), "a near-zero loss wobbling is not diverging")
         let blowingUp = falling.prefix(15) + (0..<10).map { Float(1.0 * pow(1.5, Double($0))) }
         #expect(Advisor.isDiverging(Array(blowingUp), window: 5, ratio: 1.5))
         #expect(Advisor.isDiverging([1, 0.9, .nan], window: 5, ratio: 1.5))
