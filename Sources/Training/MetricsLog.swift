@@ -3,10 +3,11 @@ import NN
 
 /// RUN/metrics.csv in PyTorch Lightning's CSVLogger layout: a header of every metric name plus `step`, sorted
 /// (as its writer sorts keys), one row per logging call, empty cells where a row lacks a metric.
-/// The whole file is rewritten atomically on each flush so a new column never leaves an inconsistent header.
+/// A flush appends the new rows; only a new column (or the first flush) rewrites the whole file, atomically.
 public final class MetricsLog {
     public let url: URL
     public private(set) var rows: [(step: Int, values: [String: Double])] = []
+    private var flushed: (header: [String], rows: Int)?
 
     public init(url: URL) { self.url = url }
 
@@ -29,15 +30,27 @@ public final class MetricsLog {
     public func log(step: Int, _ values: [String: Double]) { rows.append((step, values)) }
 
     public func csv() -> String {
-        let names = Set(rows.flatMap(\.values.keys)).union(["step"]).sorted()
-        var text = names.joined(separator: ",") + "\n"
-        for row in rows {
-            text += names.map { name in name == "step" ? String(row.step) : row.values[name].map(Self.format) ?? "" }.joined(separator: ",") + "\n"
-        }
-        return text
+        let names = columns()
+        return names.joined(separator: ",") + "\n" + rows.map { line($0, names) }.joined()
     }
 
-    public func flush() throws { try AtomicFile.write(Data(csv().utf8), to: url) }
+    public func flush() throws {
+        let names = columns()
+        if let flushed, flushed.header == names, let handle = try? FileHandle(forWritingTo: url) {
+            defer { try? handle.close() }
+            try handle.seekToEnd()
+            try handle.write(contentsOf: Data(rows[flushed.rows...].map { line($0, names) }.joined().utf8))
+        } else {
+            try AtomicFile.write(Data(csv().utf8), to: url)
+        }
+        flushed = (names, rows.count)
+    }
+
+    private func columns() -> [String] { Set(rows.flatMap(\.values.keys)).union(["step"]).sorted() }
+
+    private func line(_ row: (step: Int, values: [String: Double]), _ names: [String]) -> String {
+        names.map { name in name == "step" ? String(row.step) : row.values[name].map(Self.format) ?? "" }.joined(separator: ",") + "\n"
+    }
 
     /// Python's repr of a float, which Lightning writes: integral values keep a ".0".
     static func format(_ x: Double) -> String {

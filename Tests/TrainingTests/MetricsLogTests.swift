@@ -18,6 +18,20 @@ import Training
             """)
     }
 
+    @Test func flushesAppendAndANewColumnRewritesTheHeader() throws {
+        let url = TrainingFixtures.temporaryFolder("append").appendingPathComponent("metrics.csv")
+        let log = MetricsLog(url: url)
+        log.log(step: 0, ["train_loss": 2])
+        try log.flush()
+        log.log(step: 1, ["train_loss": 1])
+        try log.flush()
+        #expect(try String(contentsOf: url, encoding: .utf8) == "step,train_loss\n0,2.0\n1,1.0\n")
+        log.log(step: 1, ["val_acc": 0.5])
+        try log.flush()
+        #expect(try String(contentsOf: url, encoding: .utf8) == "step,train_loss,val_acc\n0,2.0,\n1,1.0,\n1,,0.5\n")
+        #expect(try String(contentsOf: url, encoding: .utf8) == log.csv())
+    }
+
     @Test func resumingDropsRowsFromTheCheckpointStepOn() throws {
         let folder = TrainingFixtures.temporaryFolder("metrics")
         let url = folder.appendingPathComponent("metrics.csv")
