@@ -62,7 +62,10 @@ public final class Trainer {
         }
         let dataset: ImageFolder
         do { dataset = try ImageFolder(root: config.data) } catch { throw TrainingError(error.description) }
-        do { fingerprint = try DatasetFingerprint.compute(root: config.data, files: dataset.samples.map(\.path)) }
+        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
+        // Per-file digests are cached in the run: a resume re-hashes only files whose size or mtime changed.
+        let digestCache = runDirectory.appendingPathComponent(".dataset-digests.json").path
+        do { fingerprint = try DatasetFingerprint.compute(root: config.data, files: dataset.samples.map(\.path), cachePath: digestCache) }
         catch { throw TrainingError(error.description) }
         batches = ClassificationBatches(dataset: dataset, config: config)
         guard !batches.training.isEmpty else {
@@ -78,7 +81,6 @@ public final class Trainer {
         schedule = Self.schedule(config)
         checkpoints = CheckpointStore(runDirectory: runDirectory)
         advisor = Advisor(overfittingPatience: config.overfitPatience)
-        try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
 
         let metricsURL = runDirectory.appendingPathComponent("metrics.csv")
         if let latest = checkpoints.latest() {
