@@ -41,6 +41,8 @@ public final class Trainer {
     public let batches: ClassificationBatches
     public let checkpoints: CheckpointStore
     public let metrics: MetricsLog
+    /// RUN/tensorboard/events.out.tfevents.*: the same scalars as metrics.csv, for TensorBoard.
+    public let events: TensorBoardEvents
     public private(set) var step = 0
     public private(set) var trainLosses: [Float] = []
     public private(set) var evaluations: [CheckpointMeta.Evaluation] = []
@@ -106,6 +108,7 @@ public final class Trainer {
             metrics = MetricsLog(url: metricsURL)
         }
         try HyperparameterFile.write(config.hyperparameters, to: runDirectory.appendingPathComponent("hparams.yaml"))
+        events = try TensorBoardEvents(folder: runDirectory.appendingPathComponent("tensorboard"))
     }
 
     static func schedule(_ c: TrainingConfig) -> LearningRateSchedule {
@@ -129,7 +132,7 @@ public final class Trainer {
             if step % config.evalEvery == 0 || done { try evaluate() }
             let interrupted = step == end || shouldStop()
             if step % config.checkpointInterval == 0 || done || interrupted { try saveCheckpoint() }
-            if step % max(1, config.logEvery) == 0 || done || interrupted { try metrics.flush() }
+            if step % max(1, config.logEvery) == 0 || done || interrupted { try metrics.flush(); try events.flush() }
             if interrupted && !done { return .paused(steps: step) }
         }
         try metrics.flush()
@@ -164,6 +167,7 @@ public final class Trainer {
                                      "epoch": Double(batches.position(ofStep: step).epoch)]
         for (layer, norm) in norms.layers { row["grad_norm/\(layer)"] = norm }
         metrics.log(step: step, row)
+        try events.scalars(step: step, row)
         onEvent(.step(StepReport(step: step, totalSteps: config.steps, loss: value, rate: rate, gradients: norms, clipScale: scale)))
         for a in advisor.observeStep(step, gradientNorm: norms.total, clipping: config.clipGradNorm > 0, losses: trainLosses) { record(a) }
         step += 1
@@ -192,6 +196,7 @@ public final class Trainer {
         let valLoss = lossSum / Double(count), valAcc = Double(correct) / Double(count)
         evaluations.append(.init(step: step, trainLoss: trainMean, valLoss: valLoss, valAcc: valAcc))
         metrics.log(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
+        try events.scalars(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
         onEvent(.evaluation(step: step, valLoss: valLoss, valAcc: valAcc))
         let history = evaluations.map { (train: $0.trainLoss, validation: $0.valLoss) }
         for a in advisor.observeEvaluation(step, history: history) { record(a) }
