@@ -38,6 +38,18 @@ public final class TensorBoardEvents {
         try write(record: event.data)
     }
 
+    /// A SessionLog START at `step`: TensorBoard drops events at or after it from earlier files, so steps replayed
+    /// after a resume are not shown twice.
+    public func restart(at step: Int, wallTime: Date = Date()) throws {
+        var log = Protobuf()
+        log.varint(1, 1)
+        var event = Protobuf()
+        event.double(1, wallTime.timeIntervalSince1970)
+        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.bytes(6, log.data)
+        try write(record: event.data)
+    }
+
     public func flush() throws { try handle.synchronize() }
 
     private func write(record payload: Data) throws {

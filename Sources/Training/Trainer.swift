@@ -109,6 +109,7 @@ public final class Trainer {
         }
         try HyperparameterFile.write(config.hyperparameters, to: runDirectory.appendingPathComponent("hparams.yaml"))
         events = try TensorBoardEvents(folder: runDirectory.appendingPathComponent("tensorboard"))
+        if step > 0 { try events.restart(at: step) }
     }
 
     static func schedule(_ c: TrainingConfig) -> LearningRateSchedule {
