@@ -45,6 +45,9 @@ import Testing
         }
         #expect(csv.count == 1 + 36 + 3, "a row per step and per evaluation")
 
+        let events = try FileManager.default.contentsOfDirectory(atPath: runDir.appendingPathComponent("tensorboard").path)
+        #expect(events.count == 1 && events[0].hasPrefix("events.out.tfevents."), "\(events)")
+
         let hparams = try String(contentsOf: runDir.appendingPathComponent("hparams.yaml"), encoding: .utf8)
         #expect(hparams.contains("steps: 36\n") && hparams.contains("model: shapes_cnn\n"))
 
