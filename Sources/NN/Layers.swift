@@ -141,3 +141,14 @@ public final class StochasticDepth: Module {
         return x * keep
     }
 }
+
+/// torchvision's DropBlock2d; `p` can follow a schedule (DropBlock's authors ramp it up during training).
+public final class DropBlock2d: Module {
+    public var p: Float
+    public let blockSize: Int
+    private let rng: RandomSource
+    public init(p: Float, blockSize: Int, rng: RandomSource) { self.p = p; self.blockSize = blockSize; self.rng = rng }
+    override public func forward(_ x: Tensor) -> Tensor {
+        dropBlock2d(x, p: p, blockSize: blockSize, training: isTraining, using: &rng.generator)
+    }
+}

@@ -57,3 +57,30 @@ public func dropout(_ x: Tensor, p: Float, training: Bool, using rng: inout Seed
     for i in 0..<keep.count { keep.data[i] = rng.nextUnit() >= p ? 1 / (1 - p) : 0 }
     return x * keep
 }
+
+/// torchvision.ops.drop_block2d: dropout in square blocks, for feature maps where neighbouring activations
+/// carry the same information. Block centres are Bernoulli(γ) on the grid where a whole block fits, with γ
+/// chosen so that about a fraction p of the values is dropped; survivors are rescaled by count / Σ mask.
+public func dropBlock2d(_ x: Tensor, p: Float, blockSize: Int, training: Bool, using rng: inout SeededGenerator) -> Tensor {
+    precondition(p >= 0 && p <= 1, "drop block probability \(p) outside [0, 1]")
+    precondition(x.rank == 4, "drop block input must be NCHW, got \(x.shape)")
+    guard training && p > 0 else { return x }
+    let (n, c, h, w) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
+    let size = min(blockSize, w, h)
+    precondition(size % 2 == 1, "drop block size must be odd, got \(size)")
+    let gamma = Double(p) * Double(h * w) / Double(size * size * (h - size + 1) * (w - size + 1))
+    let seeds = Tensor.empty([n, c, h - size + 1, w - size + 1])
+    for i in 0..<seeds.count { seeds.data[i] = Double(rng.nextUnit()) < gamma ? 1 : 0 }
+    return dropBlock2d(x, seeds: seeds, blockSize: size)
+}
+
+/// The deterministic half of drop_block2d, given the block centres (1 = drop the block centred there).
+public func dropBlock2d(_ x: Tensor, seeds: Tensor, blockSize size: Int, eps: Float = 1e-6) -> Tensor {
+    let half = size / 2
+    let grown = withoutGrad {
+        maxPool2d(seeds.padded([(0, 0), (0, 0), (half, half), (half, half)]), kernel: size, stride: 1, padding: half)
+    }
+    let keep = 1 - grown
+    let scale = Float(keep.count) / (eps + keep.sum().item)
+    return x * (keep * scale)
+}

@@ -123,3 +123,18 @@ import Testing
         #expect(fast.scalars.contains { $0.isNaN })
     }
 }
+
+@Suite struct DropBlockTests {
+    @Test func dropsAboutPInWholeBlocksAndIsSeeded() {
+        let x = Tensor(repeating: 1, shape: [4, 8, 32, 32])
+        var rng = SeededGenerator(seed: 3)
+        let y = dropBlock2d(x, p: 0.2, blockSize: 5, training: true, using: &rng)
+        let dropped = Float(y.scalars.filter { $0 == 0 }.count) / Float(y.count)
+        #expect(abs(dropped - 0.2) < 0.05)                        // γ targets p (overlapping blocks drop a bit less)
+        let kept = y.scalars.filter { $0 != 0 }
+        #expect(abs(kept[0] * (1 - dropped) - 1) < 1e-4)          // survivors rescaled by count / Σ mask
+        var again = SeededGenerator(seed: 3)
+        #expect(dropBlock2d(x, p: 0.2, blockSize: 5, training: true, using: &again).scalars == y.scalars)
+        #expect(dropBlock2d(x, p: 0.2, blockSize: 5, training: false, using: &rng) === x)
+    }
+}

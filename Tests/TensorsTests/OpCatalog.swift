@@ -82,4 +82,5 @@ let opCatalog: [String: @Sendable (GoldenCase, [String: Tensor]) -> Tensor] = [
     "smooth_l1": { c, x in smoothL1Loss(x["a"]!, x["b"]!, beta: c.float("beta", 1)) },
     "giou": { _, x in generalizedBoxIoULoss(x["a"]!, x["b"]!) },
     "dice_softmax": { c, x in diceLoss(x["p"]!.softmax(axis: 1), c.constant("targets")) },
+    "dropblock": { c, x in dropBlock2d(x["x"]!, seeds: c.constant("seeds"), blockSize: 3) },
 ]

@@ -150,6 +150,15 @@ def dice(p):
     return 1 - ((2 * overlap + 1) / (total + 1)).mean()
 case("dice_softmax", dice, {"p": t(2, 3, 4, 4) * 2}, extra=lambda: {"targets": dice_t})
 
+# DropBlock with given block centres (torchvision.ops.drop_block2d after its Bernoulli draw); appended last so the
+# random inputs of the cases above stay as they were.
+drop_seeds = (torch.rand(2, 3, 5, 5) < 0.15).float()
+def drop_block(x, size=3, eps=1e-6):
+    noise = F.max_pool2d(F.pad(drop_seeds, [size // 2] * 4, value=0), stride=(1, 1), kernel_size=(size, size), padding=size // 2)
+    noise = 1 - noise
+    return x * noise * (noise.numel() / (eps + noise.sum()))
+case("dropblock", drop_block, {"x": t(2, 3, 7, 7)}, extra=lambda: {"seeds": drop_seeds})
+
 out = pathlib.Path(__file__).resolve().parents[2] / "fixtures" / "goldens" / "tensor_ops.json"
 out.write_text(json.dumps({"generator": "scripts/goldens/tensor_ops.py", "torch": torch.__version__, "cases": cases}))
 print(f"{len(cases)} cases -> {out} ({out.stat().st_size // 1024} KiB)")
