@@ -51,11 +51,10 @@ public final class CAMEngine {
             throw Failure(description: "\(targets.count) targets for \(input.shape[0]) images: give one per image")
         }
         model.eval()
-        let (output, captures) = try capture(input, gradients: method.usesGradients, targets: targets)
+        let (resolved, captures) = try capture(input, gradients: method.usesGradients, targets: targets)
         for c in captures where c.activations.rank != 4 {
             throw Failure(description: "layer '\(c.layer)' outputs \(c.activations.shape), not a feature map [N, C, h, w]")
         }
-        let resolved = targets ?? (0..<input.shape[0]).map { Target.argmax(output, image: $0) }
         let size = (input.shape[2], input.shape[3])
         let perLayer = try captures.map { c -> Tensor in
             let cam = try method.map(c, context: Context(engine: self, input: input, targets: resolved), eigenSmooth: eigenSmooth).relu()
@@ -66,8 +65,9 @@ public final class CAMEngine {
     }
 
     /// Forward with hooks that capture each layer's output as a fresh leaf, so the backward pass stops there;
-    /// parameters are frozen meanwhile (no weight gradients are computed).
-    func capture(_ input: Tensor, gradients: Bool, targets: [Target]?) throws -> (Tensor, [Capture]) {
+    /// parameters are frozen meanwhile (no weight gradients are computed). Returns the targets used (the
+    /// arg-max classes when none were given) and the captures.
+    func capture(_ input: Tensor, gradients: Bool, targets: [Target]?) throws -> ([Target], [Capture]) {
         let modules = layers.map { model.module(at: $0)! }
         var captured: [Tensor?] = Array(repeating: nil, count: layers.count)
         for (i, m) in modules.enumerated() {
@@ -86,12 +86,12 @@ public final class CAMEngine {
         }
         let output = gradients ? model(input) : withoutGrad { model(input) }
         for t in targets ?? [] { try t.check(against: output) }
+        let resolved = targets ?? (0..<input.shape[0]).map { Target.argmax(output, image: $0) }
         if gradients {
-            let resolved = targets ?? (0..<input.shape[0]).map { Target.argmax(output, image: $0) }
             let total = (0..<input.shape[0]).map { resolved[$0].score(output, image: $0) }.reduce(Tensor(scalar: 0), +)
             if total.requiresGrad { total.backward() }
         }
-        return (output.detached(), zip(layers, captured).map { Capture(layer: $0, activations: $1!.detached(), gradients: $1!.grad) })
+        return (resolved, zip(layers, captured).map { Capture(layer: $0, activations: $1!.detached(), gradients: $1!.grad) })
     }
 
     /// Scores of `targets[image]` for a batch of inputs, without gradients (Score-CAM, Ablation-CAM, metrics).

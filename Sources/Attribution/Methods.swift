@@ -58,10 +58,12 @@ public enum CAMMethod: String, CaseIterable, Sendable {
             let image = context.input.sliced(axis: 0, i..<(i + 1))
             var scores = [Float](repeating: 0, count: channels)
             var live: [Int] = [], flat: [Int] = []
+            var range = [(lo: Float, hi: Float)](repeating: (0, 0), count: channels)
             for k in 0..<channels {
                 let p = up.data + (i * channels + k) * plane
                 var lo = Float.infinity, hi = -Float.infinity
                 for j in 0..<plane { lo = min(lo, p[j]); hi = max(hi, p[j]) }
+                range[k] = (lo, hi)
                 if hi - lo == 0 { flat.append(k) } else { live.append(k) }
             }
             if !flat.isEmpty {
@@ -72,8 +74,7 @@ public enum CAMMethod: String, CaseIterable, Sendable {
                 let chunk = Array(live[start..<min(live.count, start + context.engine.batchSize)])
                 let masks = Tensor.concat(chunk.map { k -> Tensor in
                     let m = up.sliced(axis: 0, i..<(i + 1)).sliced(axis: 1, k..<(k + 1))
-                    let lo = m.scalars.min()!, hi = m.scalars.max()!
-                    return (m - lo) / (hi - lo + 1e-8)
+                    return (m - range[k].lo) / (range[k].hi - range[k].lo + 1e-8)
                 }, axis: 0)
                 for (k, s) in zip(chunk, context.engine.scores(image * masks, target: context.targets[i])) { scores[k] = s }
             }

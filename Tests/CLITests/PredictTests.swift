@@ -18,14 +18,8 @@ import Testing
         let golden = try JSONSerialization.jsonObject(with: Data(contentsOf: repositoryRoot.appendingPathComponent("fixtures/models/logits.json"))) as! [String: Any]
         let input = golden["input"] as! [String: Any]
         let values = (input["data"] as! [NSNumber]).map(\.floatValue)
-        var npy = Data([0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0])
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3, 64, 64), }"
-        header += String(repeating: " ", count: 64 - (10 + header.utf8.count + 1) % 64) + "\n"
-        npy.append(contentsOf: [UInt8(header.utf8.count), 0])
-        npy.append(Data(header.utf8))
-        values.withUnsafeBufferPointer { npy.append(Data(buffer: $0)) }
         let path = dir.appendingPathComponent("x.npy").path
-        try npy.write(to: URL(fileURLWithPath: path))
+        try NPY.encode(Tensor(shape: [2, 3, 64, 64], values)).write(to: URL(fileURLWithPath: path))
         let logits = ((golden["logits"] as! [String: Any])["shapes_cnn"] as! [String: Any])["data"] as! [NSNumber]
         return (path, logits.map(\.floatValue))
     }
