@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", path: "Sources/CShims/COpenBLAS", pkgConfig: "openblas",
@@ -31,8 +32,11 @@ let package = Package(
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
         .target(name: "Evaluation"),
         .target(name: "Failures", dependencies: ["Evaluation", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Report", dependencies: [
+            "CCairo", "Datasets", "Evaluation", "Failures", .product(name: "Mustache", package: "swift-mustache"),
+        ]),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "Failures", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "Failures", "Report", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
@@ -45,5 +49,6 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["FoveaCLI", "Tensors", "NN", "Attribution"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report"]),
     ]
 )

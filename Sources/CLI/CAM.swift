@@ -2,6 +2,7 @@ import ArgumentParser
 import Attribution
 import Datasets
 import Foundation
+import Report
 import NN
 import Tensors
 

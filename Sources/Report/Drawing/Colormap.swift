@@ -1,5 +1,4 @@
 import Foundation
-import Tensors
 
 /// Colour maps for heat maps, sampled from a value in [0, 1] to RGB in [0, 1].
 public enum Colormap: String, CaseIterable, Sendable {
