@@ -176,17 +176,18 @@ public enum CocoFiles {
     private static func readImage(_ reader: JSONReader, _ context: Context, index: Int) throws -> ImageInfo {
         let path = EntryPath(list: "images", index: index)
         try context.field("\(path)") { try requireObject(reader) }
-        var id: Int?, width = 0, height = 0
+        var id: Int?, width = 0, height = 0, fileName: String?
         try reader.readObject { key in
             switch key {
             case "id": id = try context.field("\(path).id") { try reader.readInteger() }
+            case "file_name": fileName = try context.field("\(path).file_name") { try reader.readString() }
             case "width": width = try context.field("\(path).width") { try reader.readInteger() }
             case "height": height = try context.field("\(path).height") { try reader.readInteger() }
             default: try reader.skipValue()
             }
         }
         guard let id else { throw context.fail("\(path)", "missing \"id\"") }
-        return ImageInfo(id: id, width: width, height: height)
+        return ImageInfo(id: id, width: width, height: height, fileName: fileName)
     }
 
     private static func readCategory(_ reader: JSONReader, _ context: Context, index: Int) throws -> Category {

@@ -19,7 +19,11 @@ public enum Segmentation: Sendable, Equatable {
 
 public struct ImageInfo: Sendable, Equatable {
     public var id: Int, width: Int, height: Int
-    public init(id: Int, width: Int, height: Int) { self.id = id; self.width = width; self.height = height }
+    /// `file_name`, relative to the dataset's image folder (what a report draws).
+    public var fileName: String?
+    public init(id: Int, width: Int, height: Int, fileName: String? = nil) {
+        self.id = id; self.width = width; self.height = height; self.fileName = fileName
+    }
 }
 
 public struct Category: Sendable, Equatable {
