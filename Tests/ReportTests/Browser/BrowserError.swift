@@ -7,6 +7,8 @@ enum BrowserError: Error, CustomStringConvertible {
     case launchFailed(executable: String, errno: Int32)
     /// The browser closed its end of the pipe; `log` is the tail of its stderr.
     case browserExited(log: String)
+    /// `close` was called before.
+    case closed
     case commandTimedOut(method: String, seconds: Double)
     case protocolError(method: String, message: String)
     case navigationFailed(url: String, error: String)
@@ -21,6 +23,8 @@ enum BrowserError: Error, CustomStringConvertible {
             "could not start \(executable): \(String(cString: strerror(code)))"
         case .browserExited(let log):
             "Chromium exited unexpectedly" + (log.isEmpty ? "" : "; its last output:\n\(log)")
+        case .closed:
+            "the browser was already closed"
         case .commandTimedOut(let method, let seconds):
             "Chromium did not answer \(method) within \(seconds) s"
         case .protocolError(let method, let message):

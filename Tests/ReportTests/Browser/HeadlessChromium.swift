@@ -6,15 +6,19 @@ import Foundation
 final class HeadlessChromium: @unchecked Sendable {
     /// E.g. "Chrome/156.0.8078.108" (Browser.getVersion).
     let version: String
-    /// Seconds a page may take to fire its load event, and each later step (image settling, screenshot) to finish.
-    var pageTimeout: Double = 10
+    /// The browser's process id (also its process group, which `close` kills).
+    var pid: pid_t { process.pid }
+    /// Seconds a page may take to fire its load event, and each later step (image settling, screenshot) to finish,
+    /// unless `inspect` is given its own timeout.
+    let pageTimeout: Double
     private let process: ChromiumProcess
     private let connection: DevToolsConnection
     private let lock = NSLock()
     private var closed = false
 
     /// Starts the browser and waits (at most `startupTimeout` seconds) until it answers on the pipe.
-    init(executable: String = "/usr/bin/chromium", startupTimeout: Double = 30) throws {
+    init(executable: String = "/usr/bin/chromium", startupTimeout: Double = 30, pageTimeout: Double = 10) throws {
+        self.pageTimeout = pageTimeout
         let process = try ChromiumProcess(executable: executable)
         self.process = process
         connection = DevToolsConnection(fd: process.fd, exitLog: { process.logTail() })
@@ -28,12 +32,14 @@ final class HeadlessChromium: @unchecked Sendable {
 
     /// Loads `page` (a file:// URL) in a fresh tab of the given viewport size, waits for its load event, makes lazy
     /// images load, and reports what a reviewer would notice. Throws, naming the URL, when the page cannot be
-    /// opened or does not finish loading within `pageTimeout`. Requests to anything but local files are recorded
-    /// and failed, never sent.
-    func inspect(_ page: URL, viewport: (width: Int, height: Int) = (1280, 800)) throws -> PageInspection {
+    /// opened or does not finish loading within `timeout` seconds (default `pageTimeout`). Requests to anything but
+    /// local files are recorded and failed, never sent.
+    func inspect(_ page: URL, viewport: (width: Int, height: Int) = (1280, 800),
+                 timeout: Double? = nil) throws -> PageInspection {
+        let pageTimeout = timeout ?? self.pageTimeout
         lock.lock()
         defer { lock.unlock() }
-        guard !closed else { throw BrowserError.browserExited(log: "inspect called after close") }
+        guard !closed else { throw BrowserError.closed }
 
         let target = try string("targetId", of: connection.call("Target.createTarget", ["url": "about:blank"]))
         defer { _ = try? connection.call("Target.closeTarget", ["targetId": target], timeout: 5) }
