@@ -1,6 +1,7 @@
 import Foundation
 
-/// Colour maps for heat maps, sampled from a value in [0, 1] to RGB in [0, 1].
+/// Colour maps for heat maps. `rgb(_:)` samples the continuous map (for colour scales); `overlay` uses OpenCV's
+/// 256-entry tables (ColormapTables.swift), as pytorch-grad-cam does through cv2.applyColorMap.
 public enum Colormap: String, CaseIterable, Sendable {
     case jet, turbo, viridis
 
@@ -24,16 +25,19 @@ public enum Colormap: String, CaseIterable, Sendable {
     }
 
     /// pytorch-grad-cam's show_cam_on_image: (1 − imageWeight)·colour(map) + imageWeight·image, divided by its
-    /// maximum, as 8-bit RGB. `image` is [H, W, 3] in [0, 1], `map` [H, W] in [0, 1].
+    /// maximum, as 8-bit RGB. `image` is [H, W, 3] in [0, 1], `map` [H, W] in [0, 1]. Matches it exactly
+    /// (fixtures/report/show_cam_on_image.json).
     public func overlay(image: [Float], map: [Float], imageWeight: Float = 0.5) -> [UInt8] {
         precondition(image.count == 3 * map.count, "overlay of \(image.count / 3) pixels with a map of \(map.count)")
         var out = [Float](repeating: 0, count: image.count)
+        let table = opencvTable
         for p in 0..<map.count {
-            // OpenCV quantises the map to 8 bits before looking up the colour.
-            let (r, g, b) = rgb(Float(UInt8(255 * min(max(map[p], 0), 1))) / 255)
-            out[3 * p] = (1 - imageWeight) * r + imageWeight * image[3 * p]
-            out[3 * p + 1] = (1 - imageWeight) * g + imageWeight * image[3 * p + 1]
-            out[3 * p + 2] = (1 - imageWeight) * b + imageWeight * image[3 * p + 2]
+            // np.uint8(255 * mask): the map is quantised (truncated) to 8 bits before the table lookup.
+            let level = 3 * Int(UInt8(255 * min(max(map[p], 0), 1)))
+            for c in 0..<3 {
+                let color = Float(table[level + c]) / 255
+                out[3 * p + c] = (1 - imageWeight) * color + imageWeight * image[3 * p + c]
+            }
         }
         let top = max(out.max() ?? 1, 1e-12)
         return out.map { UInt8(255 * $0 / top) }
