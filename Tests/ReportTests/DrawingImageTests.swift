@@ -23,6 +23,18 @@ import Testing
         }
     }
 
+    /// What `fovea cam --overlay` writes: the PNG at scale 1 decodes to show_cam_on_image's pixels exactly.
+    @Test func pngAtScaleOneHoldsExactlyTheBlendedPixels() throws {
+        let (w, h) = (24, 16)
+        let image: [Float] = (0..<(3 * w * h)).map { Float(($0 * 37) % 101) / 100 }
+        let map: [Float] = (0..<(w * h)).map { Float(($0 * 13) % 64) / 63 }
+        let png = try HeatmapOverlay(rgb: image, width: w, height: h, map: map, mapWidth: w, mapHeight: h, colormap: .turbo,
+                                     imageWeight: 0.3).png(scale: 1)
+        let decoded = try ImageCodecs.decode(png, file: "overlay.png")
+        #expect(decoded.layout == .rgb && decoded.width == w && decoded.height == h)
+        #expect(decoded.eightBitSamples() == Colormap.turbo.overlay(image: image, map: map, imageWeight: 0.3))
+    }
+
     @Test func sixteenBitGrayGivesTheSamePictureAsEightBitRGB() {
         let (w, h) = (16, 16)
         let levels = (0..<(w * h)).map { UInt8($0 % 256) }

@@ -50,7 +50,7 @@ public struct LineChart: Drawing, Sendable {
         let besideTitle = legend.map { $0.rows == 1 && titleWidth + $0.usedWidth <= w - 2 * m } ?? false
         if besideTitle, let single = legend { legend = Legend(entries: single.entries, width: .infinity) }
         let titleRow = title.isEmpty && legend == nil ? m : ChartStyle.titleHeight
-        let top = titleRow + (besideTitle ? 4 : (legend.map { $0.height + 4 } ?? 4))
+        let top = titleRow + (besideTitle ? 10 : (legend.map { $0.height + 8 } ?? 10))
         let left = m + (yLabel.isEmpty ? 0 : ChartStyle.axisTitleGap) + tickWidth + ChartStyle.tickLength + 4
         let bottom = ChartStyle.tickLength + 16 + (xLabel.isEmpty ? 0 : ChartStyle.axisTitleGap) + 4
         let plot = PlotArea(x: left, y: top, width: max(10, w - left - m - 6), height: max(10, h - top - bottom))
