@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Testing
 @testable import Report
@@ -138,7 +139,32 @@ import Testing
         drawings.append(("status", StatusMatrixChart(cases: ["img_0001 #3 Loc", "img_0042 #1 Miss", "img_0107 #2 Cls",
                                                              "a case name far too long to show whole"],
                                                      iterations: ["2026-11-28-a", "2026-11-28-b", "2026-11-29"], statuses: statuses)))
+        drawings += shapesFixtureDrawings()
         return drawings
+    }
+
+    /// The committed shapes fixture as the report shows it: a detection image with ground truth and made-up
+    /// predictions, and a segmentation image with its mask.
+    static func shapesFixtureDrawings() -> [(String, any Drawing)] {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let shapes = root.appendingPathComponent("fixtures/shapes")
+        guard let detection = try? ImageCodecs.read(path: shapes.appendingPathComponent("detection/images/0007.png").path),
+              let picture = try? ImageCodecs.read(path: shapes.appendingPathComponent("segmentation/images/0001.png").path),
+              let mask = try? SegmentationMask.read(path: shapes.appendingPathComponent("segmentation/masks/0001.png").path)
+        else { return [] }
+        let boxes = [
+            LabelledBox(box: [43, 24, 54, 54], label: "square", role: .groundTruth),
+            LabelledBox(box: [74, 79, 46, 45], label: "square", role: .groundTruth),
+            LabelledBox(box: [60, 24, 33, 38], label: "triangle", role: .groundTruth),
+            LabelledBox(box: [13, 109, 8, 8], label: "triangle · Miss", role: .error("Miss")),
+            LabelledBox(box: [44, 26, 52, 51], label: "square 0.97", role: .truePositive),
+            LabelledBox(box: [70, 84, 44, 40], label: "square 0.88 · Loc", role: .error("Loc")),
+            LabelledBox(box: [58, 28, 36, 34], label: "circle 0.41 · Cls", role: .error("Cls")),
+        ]
+        return [("shapes-boxes", AnnotatedImage(image: detection, boxes: boxes, maxSide: 384, minSide: 384)),
+                ("shapes-mask", MaskOverlay(image: picture, mask: mask.labels,
+                                            classNames: ["background", "square", "rectangle", "circle", "ellipse", "triangle"],
+                                            maxSide: 256, minSide: 256))]
     }
 
     /// Set FOVEA_DRAWING_GALLERY to a folder to look at every drawing (used while designing them).
