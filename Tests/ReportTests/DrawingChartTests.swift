@@ -46,6 +46,10 @@ import Testing
         #expect(Ticks.label(20000, among: [0, 10000, 20000]) == "20k")
         #expect(Ticks.label(0.0003, among: [0, 0.0001, 0.0002, 0.0003]) == "3e-4")
         #expect(Ticks.label(-1, among: [-1, 0, 1]) == "−1")
+        #expect(Ticks.linear(0, 3, integral: true) == [0, 1, 2, 3])  // iterations: never "0.5"
+        #expect(Ticks.linear(2, 2, integral: true) == [1, 2, 3])
+        let accuracy = Ticks.linear(0.9981, 0.9987)
+        #expect(accuracy.map { Ticks.label($0, among: accuracy) } == ["0.998", "0.9982", "0.9984", "0.9986", "0.9988"])
         #expect(Ticks.logLabel(0.001) == "0.001" && Ticks.logLabel(1e-5) == "1e-5" && Ticks.logLabel(100) == "100")
     }
 

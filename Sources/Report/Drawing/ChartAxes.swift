@@ -7,10 +7,12 @@ struct ChartAxis {
     let logarithmic: Bool
 
     /// A linear axis spanning the finite `values` on round ticks; `includeZero` anchors bars and counts at 0.
+    /// Whole-number values (steps, iterations) get whole-number ticks.
     static func linear(_ values: [Double], includeZero: Bool = false, target: Int = 5) -> ChartAxis {
         var finite = values.filter(\.isFinite)
         if includeZero { finite.append(0) }
-        let ticks = Ticks.linear(finite.min() ?? 0, finite.max() ?? 1, target: target)
+        let integral = !finite.isEmpty && finite.allSatisfy { $0 == $0.rounded() }
+        let ticks = Ticks.linear(finite.min() ?? 0, finite.max() ?? 1, target: target, integral: integral)
         return ChartAxis(low: ticks.first!, high: ticks.last!, ticks: ticks, logarithmic: false)
     }
 

@@ -4,13 +4,15 @@ import Foundation
 enum Ticks {
     /// Ticks at 1, 2 or 5 × 10^k covering [low, high] with about `target` intervals; the first and last tick
     /// enclose the data, so they make a tidy axis range.
-    static func linear(_ low: Double, _ high: Double, target: Int = 5) -> [Double] {
+    /// `integral` keeps the spacing at whole numbers (steps, iterations, counts).
+    static func linear(_ low: Double, _ high: Double, target: Int = 5, integral: Bool = false) -> [Double] {
         var (low, high) = (low, high)
         if !(high > low) {  // one value (or none): centre it in a small range
-            let pad = low == 0 ? 1 : abs(low) * 0.1
+            let pad = integral ? 1 : (low == 0 ? 1 : abs(low) * 0.1)
             (low, high) = (low - pad, high + pad)
         }
-        let step = niceStep((high - low) / Double(max(target, 1)))
+        var step = niceStep((high - low) / Double(max(target, 1)))
+        if integral { step = max(step, 1) }
         let first = (low / step).rounded(.down), last = (high / step).rounded(.up)
         return stride(from: first, through: last, by: 1).map { cleaned($0 * step) }
     }
@@ -46,7 +48,8 @@ enum Ticks {
     static func label(_ v: Double, among ticks: [Double]) -> String {
         let step = ticks.count > 1 ? abs(ticks[1] - ticks[0]) : max(abs(v), 1)
         if v == 0 { return "0" }
-        if step < 1e-3 { return exponent(v) }
+        let largest = ticks.map { abs($0) }.max() ?? abs(v)
+        if step < 1e-3 && largest < 1e-2 { return exponent(v) }  // tiny values: "3e-4", not "0.0003"
         if abs(v) >= 1e6 && step >= 1e5 { return trimmed(v / 1e6, decimals: decimals(step / 1e6)) + "M" }
         if abs(v) >= 1e4 && step >= 1e3 { return trimmed(v / 1e3, decimals: decimals(step / 1e3)) + "k" }
         return trimmed(v, decimals: decimals(step))
