@@ -70,8 +70,8 @@ import Testing
         #expect(canvas.count(of: ColorScale.blues(1)) > 100)  // square, row all on the diagonal
         #expect(canvas.count(of: ColorScale.blues(0.8)) > 100)
         #expect(canvas.count(of: ColorScale.blues(0.5)) > 100)
-        #expect(chart.size.width == ConfusionMatrixChart(labels: ["a", "b"], counts: [[1, 0], [0, 1]], width: chart.size.width).size.width ||
-                true)
+        let many = ConfusionMatrixChart(labels: (0..<80).map { "class \($0)" }, counts: (0..<80).map { r in (0..<80).map { $0 == r ? 50 : 1 } })
+        #expect(many.size.width < 1000)
         let sized = ConfusionMatrixChart(labels: ["a", "b"], counts: [[1, 0], [0, 1]], width: 300)
         #expect(abs(sized.size.width - 300) <= 1)
     }

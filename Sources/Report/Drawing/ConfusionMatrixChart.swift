@@ -22,8 +22,10 @@ public struct ConfusionMatrixChart: Drawing, Sendable {
         if let width {
             cell = max(4, (Double(width) - 2 * Self.m - Self.axisTitle - rowLabelWidth) / n)
         } else {
+            // Room for the largest count, but never wider than about 720 pixels in all: with many classes the
+            // cells shrink and show colour only.
             let digits = Double(String(counts.joined().max() ?? 0).count)
-            cell = min(44, max(26, digits * 7 + 12))
+            cell = min(min(44, max(26, digits * 7 + 12)), max(6, 720 / n))
         }
     }
 
