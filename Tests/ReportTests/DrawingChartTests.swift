@@ -134,6 +134,8 @@ import Testing
                                          bars: [("Cls", 3.12), ("Loc", 6.4), ("Both", 0.41), ("Dupe", 0.2), ("Bkg", 2.2), ("Miss", 4.93)])))
         let counts: [[Int]] = [[0, 3, 1, 4, 0], [2, 88, 3, 1, 0], [1, 5, 71, 9, 2], [6, 0, 12, 60, 1], [0, 1, 0, 2, 40]]
         drawings.append(("confusion", ConfusionMatrixChart(labels: ["background", "circle", "square", "triangle", "star"], counts: counts)))
+        let many: [[Int]] = (0..<40).map { (r: Int) -> [Int] in (0..<40).map { (c: Int) -> Int in c == r ? 40 + r : (c * 7 + r * 3) % 11 == 0 ? 3 : 0 } }
+        drawings.append(("confusion-many", ConfusionMatrixChart(labels: (0..<40).map { "category number \($0)" }, counts: many)))
         let circle: [Double] = (0...100).map { 1 - pow(Double($0) / 100, 4) }
         let square: [Double] = (0...100).map { $0 > 80 ? 0 : 0.9 - 0.3 * Double($0) / 100 }
         let undefined = [Double](repeating: -1, count: 101)

@@ -59,11 +59,11 @@ extension Canvas {
     /// Text turned a quarter anticlockwise (reading upwards) with its anchor at (x, y): `.leading` starts the
     /// text there and runs up, `.center` centres it (a y-axis title).
     func verticalText(_ text: String, x: Double, y: Double, anchor: TextAnchor = .center, color: RGBColor = .ink,
-                      maxLength: Double) {
+                      maxLength: Double, middleEllipsis: Bool = false) {
         cairo_save(context)
         cairo_translate(context, x, y)
         cairo_rotate(context, -Double.pi / 2)
-        self.text(text, x: 0, y: 0, anchor: anchor, color: color, maxWidth: maxLength)
+        self.text(text, x: 0, y: 0, anchor: anchor, color: color, maxWidth: maxLength, middleEllipsis: middleEllipsis)
         cairo_restore(context)
     }
 

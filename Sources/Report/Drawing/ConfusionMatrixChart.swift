@@ -49,8 +49,11 @@ public struct ConfusionMatrixChart: Drawing, Sendable {
         let showsLabels = cell >= 9
         for (i, label) in labels.enumerated() where showsLabels {
             let middle = Double(i) * cell + cell / 2
-            canvas.text(label, x: left - 4, y: top + middle, anchor: .trailing, color: .ink, maxWidth: rowLabelWidth - 6)
-            canvas.verticalText(label, x: left + middle, y: top - 4, anchor: .leading, color: .ink, maxLength: columnLabelHeight - 6)
+            // Cut in the middle: class names often share a start and differ at the end ("class 12", "class 13").
+            canvas.text(label, x: left - 4, y: top + middle, anchor: .trailing, color: .ink, maxWidth: rowLabelWidth - 6,
+                        middleEllipsis: true)
+            canvas.verticalText(label, x: left + middle, y: top - 4, anchor: .leading, color: .ink, maxLength: columnLabelHeight - 6,
+                                middleEllipsis: true)
         }
         let countFits = canvas.textWidth(String(counts.joined().max() ?? 0)) + 4 <= cell && cell >= 14
         for (row, rowCounts) in counts.enumerated() {
@@ -59,7 +62,8 @@ public struct ConfusionMatrixChart: Drawing, Sendable {
                 let share = total > 0 ? Double(count) / Double(total) : 0
                 let fill = ColorScale.blues(share), x = left + Double(column) * cell, y = top + Double(row) * cell
                 canvas.fillRect(x: x, y: y, width: cell, height: cell, color: fill)
-                if countFits {
+                // Zeros are written faintly in a small matrix; in a large one they are only noise.
+                if countFits && (count > 0 || n <= 10) {
                     let ink: RGBColor = count == 0 ? RGBColor(hex: 0xB8B8B8) : fill.contrastingText
                     canvas.text(String(count), x: x + cell / 2, y: y + cell / 2, anchor: .center, color: ink)
                 }
