@@ -46,12 +46,12 @@ public enum ImageCodecs {
         return try decoded.get()
     }
 
-    /// PNG bytes for an 8-bit image.
+    /// PNG bytes for an image of 8 or 16 bits per sample, samples written exactly.
     public static func encodePNG(_ image: Image, file: String = "<memory>") throws(ImageCodecError) -> Data {
         Data(try PNGEncoder.encode(image, file: file))
     }
 
-    /// Writes an 8-bit image as PNG, atomically (a reader never sees half a file).
+    /// Writes an image of 8 or 16 bits per sample as PNG, atomically (a reader never sees half a file).
     public static func writePNG(_ image: Image, to path: String) throws(ImageCodecError) {
         let encoded = try encodePNG(image, file: path)
         do {

@@ -1,47 +1,37 @@
 import CPNG
 
-/// PNG writing through libpng's simplified API, which reports failure in `png_image.message` instead of longjmp.
+/// PNG writing through libpng: 8 or 16 bits per sample, gray, gray+alpha, RGB or RGBA, written exactly as given
+/// (no gamma or alpha conversion). libpng's errors are caught in the CPNG shim (`fovea_png_write`).
 enum PNGEncoder {
     static func encode(_ image: Image, file: String) throws(ImageCodecError) -> [UInt8] {
-        guard case .uint8(let pixels) = image.samples else {
-            // The simplified API treats 16-bit data as linear light and would rewrite it; keep values exact instead.
-            throw ImageCodecError(file: file, problem: "PNG writing takes 8-bit samples; convert with eightBitSamples() first")
-        }
         guard image.width > 0, image.height > 0 else {
             throw ImageCodecError(file: file, problem: "PNG: cannot write an empty \(image.width)×\(image.height) image")
         }
-        var header = png_image()
-        header.version = png_uint_32(PNG_IMAGE_VERSION)
-        header.width = png_uint_32(image.width)
-        header.height = png_uint_32(image.height)
-        header.format = formatFlags(image.layout)
-
-        var size: png_alloc_size_t = 0
-        var encoded: [UInt8] = []
-        let written = pixels.withUnsafeBytes { source -> Bool in
-            // The first call measures, the second writes.
-            guard png_image_write_to_memory(&header, nil, &size, 0, source.baseAddress, 0, nil) != 0 else { return false }
-            encoded = [UInt8](repeating: 0, count: Int(size))
-            return encoded.withUnsafeMutableBytes {
-                png_image_write_to_memory(&header, $0.baseAddress, &size, 0, source.baseAddress, 0, nil) != 0
-            }
+        // PNG stores 16-bit samples big-endian.
+        let bytes: [UInt8]
+        switch image.samples {
+        case .uint8(let values): bytes = values
+        case .uint16(let values): bytes = values.flatMap { [UInt8($0 >> 8), UInt8($0 & 0xFF)] }
         }
-        guard written else {
-            let message = withUnsafeBytes(of: header.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            png_image_free(&header)
+        let rowBytes = image.width * image.channels * image.bitDepth / 8
+
+        let encoder = UnsafeMutablePointer<fovea_png_encoder>.allocate(capacity: 1)
+        encoder.initialize(to: fovea_png_encoder())
+        defer {
+            fovea_png_encoder_destroy(encoder)
+            encoder.deallocate()
+        }
+        let status = bytes.withUnsafeBufferPointer { buffer in
+            // libpng does not write through the row pointers; its API just is not const.
+            let base = UnsafeMutablePointer(mutating: buffer.baseAddress!)
+            var rows: [UnsafeMutablePointer<UInt8>?] = (0..<image.height).map { base + $0 * rowBytes }
+            return fovea_png_write(encoder, png_uint_32(image.width), png_uint_32(image.height), Int32(image.bitDepth),
+                                   Int32(image.channels), &rows)
+        }
+        guard status == 0, let data = encoder.pointee.data else {
+            let message = withUnsafeBytes(of: encoder.pointee.message) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             throw ImageCodecError(file: file, problem: "PNG: " + message)
         }
-        return Array(encoded.prefix(Int(size)))
-    }
-
-    /// PNG_FORMAT_GRAY / _GA / _RGB / _RGBA, spelled out because Swift does not import compound macros.
-    private static func formatFlags(_ layout: ChannelLayout) -> png_uint_32 {
-        let alpha = png_uint_32(PNG_FORMAT_FLAG_ALPHA), color = png_uint_32(PNG_FORMAT_FLAG_COLOR)
-        switch layout {
-        case .gray: return 0
-        case .grayAlpha: return alpha
-        case .rgb: return color
-        case .rgba: return color | alpha
-        }
+        return Array(UnsafeBufferPointer(start: data, count: encoder.pointee.size))
     }
 }

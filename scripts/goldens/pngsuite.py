@@ -10,6 +10,11 @@
 4. Writes expected.json in both folders: per image the decoded size, layout, bit depth, a SHA-256 of the samples
    and a few sample pixels as [x, y, [channel values]], as Fovea's decoder must produce them (layout rules below);
    for palette and gray PNGs of 8 bits or fewer also `indicesSha256`, the raw indices a mask read must return.
+5. Checks the PNGs Fovea's encoder wrote into fixtures/png-written/ (8 and 16 bits; gray, gray+alpha, RGB, RGBA;
+   rewritten by `FOVEA_WRITE_PNG_FIXTURES=1 swift test --filter PNGWritingTests`): read back with Pillow (OpenCV
+   for 16-bit colour), each must hold the test pattern, sample i = (37 i + 11) mod 256 at 8 bits or
+   (40503 i + 11) mod 65536 at 16 bits; their records go to fixtures/png-written/expected.json. Only this step
+   runs with `--written`.
 
 Decoded layout (what `ImageCodecs.decode` returns): samples row-major, channels interleaved; gray below 8 bits
 scaled to 8 (libpng's expansion, 2-bit 1 -> 85); palettes expanded to RGB; a tRNS chunk becomes an alpha channel
@@ -32,9 +37,10 @@ import numpy as np
 from PIL import Image
 
 ROOT = Path(__file__).resolve().parents[2]
-SOURCE = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "pngsuite"
+SOURCE = Path(sys.argv[1]) if len(sys.argv) > 1 and sys.argv[1] != "--written" else ROOT.parent / "shared" / "data" / "pngsuite"
 PNG_OUT = ROOT / "fixtures" / "pngsuite"
 JPEG_OUT = ROOT / "fixtures" / "jpeg"
+WRITTEN = ROOT / "fixtures" / "png-written"
 PROBES = [(0, 0), (1, 0), (0, 1), (5, 17)]  # plus the centre and the last pixel, added per image
 
 
@@ -268,5 +274,30 @@ def main():
     print(f"wrote {PNG_OUT} and {JPEG_OUT}")
 
 
+# --- Fovea's PNG writer --------------------------------------------------------------------------------------
+
+def pattern(layout, depth, width=7, height=5):
+    channels = {"gray": 1, "grayAlpha": 2, "rgb": 3, "rgba": 4}[layout]
+    index = np.arange(width * height * channels, dtype=np.int64)
+    values = (index * 40503 + 11) % 65536 if depth == 16 else (index * 37 + 11) % 256
+    return values.astype(np.uint16 if depth == 16 else np.uint8).reshape(height, width, channels)
+
+
+def check_written():
+    expected = {}
+    for layout in ("gray", "grayAlpha", "rgb", "rgba"):
+        for depth in (8, 16):
+            path = WRITTEN / f"{layout}-{depth}.png"
+            samples, decoded_layout = expected_png(path)
+            samples = samples if samples.ndim == 3 else samples[..., None]
+            assert decoded_layout == layout, f"{path}: read as {decoded_layout}"
+            assert np.array_equal(samples, pattern(layout, depth)), f"{path}: Pillow reads other samples"
+            expected[path.name] = record(samples, layout)
+    write_expected(WRITTEN / "expected.json", expected)
+    print(f"checked {len(expected)} files in {WRITTEN}")
+
+
 if __name__ == "__main__":
-    main()
+    if "--written" not in sys.argv:
+        main()
+    check_written()

@@ -3,6 +3,7 @@
 #include <png.h>
 #include <setjmp.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* libpng reports errors by longjmp. Jumping across Swift frames is undefined, so every libpng call that can fail
@@ -83,5 +84,64 @@ static inline int fovea_png_read_image(fovea_png_decoder *decoder, png_bytepp ro
 
 static inline void fovea_png_destroy(fovea_png_decoder *decoder) {
     if (decoder->png != NULL) png_destroy_read_struct(&decoder->png, decoder->info != NULL ? &decoder->info : NULL, NULL);
+}
+/* Writing, under the same rule: one setjmp per call, output into a growing malloc'd buffer. The full API (not the
+   simplified one) so that 16-bit samples are written as given, without the simplified API's linear-light and
+   premultiplied-alpha conversions. */
+typedef struct fovea_png_encoder {
+    png_structp png;
+    png_infop info;
+    unsigned char *data;
+    size_t size;
+    size_t capacity;
+    char message[256];
+} fovea_png_encoder;
+
+static inline void fovea_png_encoder_on_error(png_structp png, png_const_charp message) {
+    fovea_png_encoder *encoder = (fovea_png_encoder *)png_get_error_ptr(png);
+    snprintf(encoder->message, sizeof encoder->message, "%s", message);
+    png_longjmp(png, 1);
+}
+
+static inline void fovea_png_write_memory(png_structp png, png_bytep bytes, size_t length) {
+    fovea_png_encoder *encoder = (fovea_png_encoder *)png_get_io_ptr(png);
+    if (length > encoder->capacity - encoder->size) {
+        size_t capacity = encoder->capacity > 0 ? encoder->capacity : 4096;
+        while (capacity - encoder->size < length) capacity *= 2;
+        unsigned char *grown = (unsigned char *)realloc(encoder->data, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        encoder->data = grown;
+        encoder->capacity = capacity;
+    }
+    memcpy(encoder->data + encoder->size, bytes, length);
+    encoder->size += length;
+}
+
+static inline void fovea_png_flush_memory(png_structp png) { (void)png; }
+
+/* Encodes `rows` (samples as PNG stores them: 8-bit, or 16-bit big-endian) with 1-4 channels (gray, gray+alpha,
+   RGB, RGBA), not interlaced, into `encoder->data`. 0 on success. */
+static inline int fovea_png_write(fovea_png_encoder *encoder, png_uint_32 width, png_uint_32 height, int bit_depth,
+                                  int channels, png_bytepp rows) {
+    static const int color_types[] = {PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB,
+                                      PNG_COLOR_TYPE_RGB_ALPHA};
+    if (channels < 1 || channels > 4) { snprintf(encoder->message, sizeof encoder->message, "bad channel count"); return 1; }
+    encoder->png = png_create_write_struct(PNG_LIBPNG_VER_STRING, encoder, fovea_png_encoder_on_error, fovea_png_on_warning);
+    if (encoder->png == NULL) { snprintf(encoder->message, sizeof encoder->message, "out of memory"); return 1; }
+    encoder->info = png_create_info_struct(encoder->png);
+    if (encoder->info == NULL) { snprintf(encoder->message, sizeof encoder->message, "out of memory"); return 1; }
+    if (setjmp(png_jmpbuf(encoder->png))) return 1;
+    png_set_write_fn(encoder->png, encoder, fovea_png_write_memory, fovea_png_flush_memory);
+    png_set_IHDR(encoder->png, encoder->info, width, height, bit_depth, color_types[channels - 1], PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(encoder->png, encoder->info);
+    png_write_image(encoder->png, rows);
+    png_write_end(encoder->png, NULL);
+    return 0;
+}
+
+static inline void fovea_png_encoder_destroy(fovea_png_encoder *encoder) {
+    if (encoder->png != NULL) png_destroy_write_struct(&encoder->png, encoder->info != NULL ? &encoder->info : NULL);
+    free(encoder->data);
 }
 #endif
