@@ -139,10 +139,12 @@ struct CAM: ParsableCommand {
         let first = x.sliced(axis: 0, 0..<1)
         let rgb = (first * Tensor(shape: [1, 3, 1, 1], settings.std) + Tensor(shape: [1, 3, 1, 1], settings.mean))
             .clamp(min: 0, max: 1).permuted([0, 2, 3, 1]).scalars
-        let pixels = colormap.overlay(image: rgb, map: Array(maps.scalars.prefix(h * w)), imageWeight: imageWeight)
+        // Scale 1: one PNG pixel per input pixel, exactly show_cam_on_image's output.
+        let overlay = HeatmapOverlay(rgb: rgb, width: w, height: h, map: Array(maps.scalars.prefix(h * w)), mapWidth: w,
+                                     mapHeight: h, colormap: colormap, imageWeight: imageWeight)
         let png: Data
-        do { png = try ImageCodecs.encodePNG(Datasets.Image(width: w, height: h, layout: .rgb, pixels: pixels)) }
-        catch { throw InputError(error.description) }  // encodePNG throws only ImageCodecError
+        do { png = try overlay.png(scale: 1) }
+        catch { throw InputError("\(path): \(error)") }
         try writeOutput(png, to: path)
     }
 }
