@@ -58,6 +58,16 @@ extension Canvas {
         cairo_stroke(context)
     }
 
+    /// Filled circles, for data points.
+    func dots(_ points: [(x: Double, y: Double)], color: RGBColor, radius: Double) {
+        for p in points {
+            cairo_new_sub_path(context)
+            cairo_arc(context, p.x, p.y, radius, 0, 2 * Double.pi)
+        }
+        setColor(color)
+        cairo_fill(context)
+    }
+
     /// Runs `body` with drawing limited to a rectangle.
     func clipped(x: Double, y: Double, width: Double, height: Double, _ body: () -> Void) {
         cairo_save(context)

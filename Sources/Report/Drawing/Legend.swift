@@ -5,17 +5,19 @@ struct Legend {
     static let fontSize = 10.0, rowHeight = 16.0, swatch = 10.0, gap = 5.0, spacing = 14.0
 
     let entries: [Entry]
-    /// Entry positions relative to the legend's top-left, and the rows used.
+    /// Each entry's place: x from the legend's left, and its row.
     let positions: [(x: Double, row: Int)]
+    /// Each entry's width: swatch, gap and (possibly shortened) name.
+    let widths: [Double]
     let rows: Int
     let maxNameWidth: Double
 
     init(entries: [Entry], width: Double, maxNameWidth: Double = 160) {
         self.entries = entries
         self.maxNameWidth = maxNameWidth
+        widths = TextMetrics.widths(entries.map(\.name), size: Self.fontSize).map { Self.swatch + Self.gap + min($0, maxNameWidth) }
         var positions: [(Double, Int)] = [], x = 0.0, row = 0
-        for entry in entries {
-            let w = Self.swatch + Self.gap + min(TextMetrics.width(entry.name, size: Self.fontSize), maxNameWidth)
+        for w in widths {
             if x > 0 && x + w > width { (x, row) = (0, row + 1) }
             positions.append((x, row))
             x += w + Self.spacing
@@ -27,14 +29,7 @@ struct Legend {
     var height: Double { Double(rows) * Self.rowHeight }
 
     /// Width of the longest row.
-    var usedWidth: Double {
-        var widest = 0.0
-        for (i, entry) in entries.enumerated() {
-            let end = positions[i].x + Self.swatch + Self.gap + min(TextMetrics.width(entry.name, size: Self.fontSize), maxNameWidth)
-            widest = max(widest, end)
-        }
-        return widest
-    }
+    var usedWidth: Double { zip(positions, widths).map { $0.x + $1 }.max() ?? 0 }
 
     func draw(on canvas: Canvas, x: Double, y: Double) {
         canvas.setFont(size: Self.fontSize)

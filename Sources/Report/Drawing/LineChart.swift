@@ -44,11 +44,10 @@ public struct LineChart: Drawing, Sendable {
         let tickWidth = yAxis.ticks.map { canvas.textWidth(yAxis.label($0)) }.max() ?? 0
         // A legend only when there is more than one line: on the title's row if it fits there, else below it.
         let entries = series.enumerated().map { Legend.Entry(name: $1.name, color: Self.color(forSeries: $0), line: true) }
-        var legend = series.count > 1 ? Legend(entries: entries, width: w - 2 * m) : nil
+        let legend = series.count > 1 ? Legend(entries: entries, width: w - 2 * m) : nil
         canvas.setFont(size: ChartStyle.titleSize, bold: true)
         let titleWidth = title.isEmpty ? 0 : canvas.textWidth(title) + 24
         let besideTitle = legend.map { $0.rows == 1 && titleWidth + $0.usedWidth <= w - 2 * m } ?? false
-        if besideTitle, let single = legend { legend = Legend(entries: single.entries, width: .infinity) }
         let titleRow = title.isEmpty && legend == nil ? m : ChartStyle.titleHeight
         let top = titleRow + (besideTitle ? 10 : (legend.map { $0.height + 8 } ?? 10))
         let left = m + (yLabel.isEmpty ? 0 : ChartStyle.axisTitleGap) + tickWidth + ChartStyle.tickLength + 4
@@ -67,11 +66,14 @@ public struct LineChart: Drawing, Sendable {
                     if !run.isEmpty { canvas.polyline(run, color: Self.color(forSeries: index), lineWidth: 1.75); drewAny = true }
                     run = []
                 }
+                var shown: [(x: Double, y: Double)] = []
                 for p in s.points {
-                    if let fx = xAxis.fraction(p.x), let fy = yAxis.fraction(p.y) { run.append(plot.point(fx, fy)) }
+                    if let fx = xAxis.fraction(p.x), let fy = yAxis.fraction(p.y) { run.append(plot.point(fx, fy)); shown.append(run.last!) }
                     else { flush() }
                 }
                 flush()
+                // Sparse series (validation once per epoch, one value per iteration) show their actual points.
+                if shown.count <= 30 { canvas.dots(shown, color: Self.color(forSeries: index), radius: 2.5) }
             }
         }
         if !drewAny { canvas.emptyNote("no data", in: plot) }

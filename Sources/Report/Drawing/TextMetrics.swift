@@ -6,9 +6,13 @@ enum TextMetrics {
         return scratch.textWidth(text)
     }
 
-    static func widest(_ texts: [String], size: Double, bold: Bool = false) -> Double {
+    static func widths(_ texts: [String], size: Double, bold: Bool = false) -> [Double] {
         let scratch = Canvas(width: 1, height: 1, scale: 1, background: nil)
         scratch.setFont(size: size, bold: bold)
-        return texts.map { scratch.textWidth($0) }.max() ?? 0
+        return texts.map { scratch.textWidth($0) }
+    }
+
+    static func widest(_ texts: [String], size: Double, bold: Bool = false) -> Double {
+        widths(texts, size: size, bold: bold).max() ?? 0
     }
 }
