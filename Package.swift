@@ -35,8 +35,11 @@ let package = Package(
         .target(name: "Report", dependencies: [
             "CCairo", "Datasets", "Evaluation", "Failures", .product(name: "Mustache", package: "swift-mustache"),
         ]),
+        .target(name: "Iteration", dependencies: [
+            "Training", "NN", "Attribution", "Datasets", "Evaluation", "Failures", "Report", .product(name: "Yams", package: "Yams"),
+        ]),
         .executableTarget(name: "FoveaCLI", dependencies: [
-            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "Failures", "Report", "CPNG", "CJPEG", "CCairo",
+            "Tensors", "NN", "Attribution", "Training", "Datasets", "Evaluation", "Failures", "Report", "Iteration", "CPNG", "CJPEG", "CCairo",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ], path: "Sources/CLI"),
 
@@ -50,5 +53,6 @@ let package = Package(
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation"]),
         .testTarget(name: "FailuresTests", dependencies: ["Failures"]),
         .testTarget(name: "ReportTests", dependencies: ["Report"]),
+        .testTarget(name: "IterationTests", dependencies: ["Iteration"]),
     ]
 )

@@ -6,7 +6,8 @@ struct Fovea: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fovea",
         abstract: "Interpretability and error analysis for image models.",
-        subcommands: [Doctor.self, Lint.self, Predict.self, CAM.self, Bench.self, FixturesCommand.self, Errors.self, FailuresCommand.self, TrainCommand.self])
+        subcommands: [Doctor.self, Lint.self, Predict.self, CAM.self, Bench.self, FixturesCommand.self, Errors.self, FailuresCommand.self,
+                      TrainCommand.self, ReportCommand.self, IterateCommand.self, DemoCommand.self])
 
     /// Exit codes as the CLI contract fixes them: 0 success, 1 bad input (one line naming file and field),
     /// 2 bad usage. Never a stack trace.

@@ -252,7 +252,7 @@ private struct PageWriter {
     private mutating func caseImage(_ snapshot: CaseSnapshot, iteration: String, root: String) throws -> [String: Any] {
         let path = "assets/cases/\(SafeFileName.make(snapshot.id))/\(SafeFileName.make(iteration)).png"
         let boxes = snapshot.boxes.map { LabelledBox(box: $0.box, label: $0.label, role: Self.boxRole($0.role)) }
-        let drawing = AnnotatedImage(image: try sourceImage(snapshot), boxes: boxes, maxSide: site.imageSide)
+        let drawing = AnnotatedImage(image: try sourceImage(snapshot), boxes: boxes, maxSide: site.imageSide, minSide: site.imageSide)
         return try figure(drawing, path: path, root: root, title: snapshot.id)
     }
 

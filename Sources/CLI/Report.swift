@@ -1,0 +1,100 @@
+import ArgumentParser
+import Evaluation
+import Failures
+import Foundation
+import Iteration
+import Report
+import Training
+
+/// `fovea report`: the static HTML report, from prediction files alone, from a training run, or from an
+/// iterate workspace. Written into a temporary folder and swapped in, so a good report is never half replaced.
+struct ReportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "report",
+        abstract: "Write a static HTML report (Cairo-drawn charts and images; opens offline).",
+        discussion: """
+        Examples:
+          fovea report --gt val.json --pred results.json --images val/ --out reports/val
+          fovea report --run runs/train --out reports/train
+          fovea report --workspace runs/iterate          (re-render every iteration of fovea iterate)
+        """)
+
+    @Option(help: "COCO ground truth (instances JSON).") var gt: String?
+    @Option(help: "COCO results JSON (the model's detections).") var pred: String?
+    @Option(help: "Folder the ground truth's file_name entries are relative to (images are drawn when given).") var images: String?
+    @Option(name: .customLong("iou-type"), help: "bbox or segm.") var iouType: IoUType = .bbox
+    @Option(name: .customLong("run"), help: "A fovea train run folder (metrics.csv, hparams.yaml, advisories.txt).") var runFolder: String?
+    @Option(help: "A fovea iterate workspace (every iteration's iteration.json).") var workspace: String?
+    @Option(help: "Output folder (created; replaced only if it holds a previous report).") var out: String?
+    @Option(help: "Title of the report.") var title: String?
+    @Option(name: .customLong("max-cases"), help: "Most cases drawn from prediction files.") var maxCases = 20
+    @Flag(help: "No progress lines.") var quiet = false
+
+    func validate() throws {
+        let modes = [gt != nil || pred != nil, runFolder != nil, workspace != nil].filter { $0 }.count
+        guard modes == 1 else { throw ValidationError("give --gt and --pred, or --run, or --workspace") }
+        if gt != nil || pred != nil {
+            guard gt != nil, pred != nil else { throw ValidationError("--gt and --pred go together") }
+            guard out != nil else { throw ValidationError("--out is required with --gt and --pred") }
+        }
+        guard maxCases > 0 else { throw ValidationError("--max-cases must be positive") }
+    }
+
+    func run() throws {
+        let log: (String) -> Void = quiet ? { _ in } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
+        let records: [IterationRecord], destination: String
+        if let gt, let pred {
+            log("report: analysing \(pred)")
+            let analysis: ErrorAnalysis
+            do { analysis = try ErrorAnalysis.run(groundTruthPath: gt, detectionsPath: pred, iouType: iouType) } catch {
+                throw InputError("\(error)")
+            }
+            let selection = FailureSelector.select(from: DetectionCases.records(from: analysis),
+                                                   policy: SelectionPolicy(minCases: min(10, maxCases), maxCases: maxCases))
+            let name = URL(fileURLWithPath: pred).deletingPathExtension().lastPathComponent
+            records = [DetectionIteration.record(name: name, analysis: analysis, source: "\(pred) against \(gt)", imageRoot: images,
+                                                 cases: selection.cases.map { ($0, "failing") })]
+            destination = out!
+        } else if let runFolder {
+            records = [try Self.runRecord(runFolder)]
+            destination = out ?? URL(fileURLWithPath: runFolder).appendingPathComponent("report").path
+        } else {
+            let ws: Workspace
+            do { ws = try Workspace(root: workspace!) } catch let e as IterationError { throw InputError(e.description) }
+            records = try ws.iterations().compactMap { name in
+                let file = ws.folder(name).appendingPathComponent("iteration.json")
+                guard FileManager.default.fileExists(atPath: file.path) else { return nil }
+                do { return try IterationRecord.load(from: file) } catch let e as ReportError { throw InputError(e.description) }
+            }
+            guard !records.isEmpty else { throw InputError("\(workspace!): no finished iteration to report") }
+            destination = out ?? URL(fileURLWithPath: workspace!).appendingPathComponent("report").path
+        }
+        do {
+            let templates = try ReportTemplates.locate()
+            let site = ReportSite(title: title ?? "Fovea report", iterations: records, version: Trainer.toolVersion)
+            let index = try site.write(to: URL(fileURLWithPath: destination), templates: templates, progress: log)
+            print(index.path)
+        } catch let e as ReportError { throw InputError(e.description) }
+    }
+
+    /// A training run on its own: its curves, advisories and hyper-parameters, headlined by its last evaluation.
+    static func runRecord(_ run: String) throws -> IterationRecord {
+        let iterationFile = URL(fileURLWithPath: run).appendingPathComponent("iteration.json")
+        if FileManager.default.fileExists(atPath: iterationFile.path) {
+            do { return try IterationRecord.load(from: iterationFile) } catch let e as ReportError { throw InputError(e.description) }
+        }
+        let store = CheckpointStore(runDirectory: URL(fileURLWithPath: run))
+        guard FileManager.default.fileExists(atPath: URL(fileURLWithPath: run).appendingPathComponent("metrics.csv").path) else {
+            throw InputError("\(run)/metrics.csv: missing; --run takes a fovea train run folder")
+        }
+        var headline = [NamedValue]()
+        if let latest = store.latest(), let meta = try? store.meta(at: latest) {
+            if let acc = meta.metrics["val_acc"] { headline.append(NamedValue("val accuracy", acc, format: "percent")) }
+            if let loss = meta.metrics["val_loss"] { headline.append(NamedValue("val loss", loss, format: "plain")) }
+            headline.append(NamedValue("steps", Double(meta.step), format: "count"))
+        }
+        return IterationRecord(name: URL(fileURLWithPath: run).standardizedFileURL.lastPathComponent, task: "classification",
+                               source: "training run \(run)", headline: headline, runDirectory: run)
+    }
+}
+

@@ -1,0 +1,266 @@
+import Attribution
+import Datasets
+import Evaluation
+import Failures
+import Foundation
+import NN
+import Report
+import Tensors
+import Training
+
+/// The classification stages of an iteration: train (or resume) with `fovea train`'s trainer, predict the validation
+/// split with the best checkpoint, take the errors apart, update the failure set, and draw heat maps of its cases.
+struct ClassificationIteration {
+    let config: IterateConfig
+    let name: String
+    let folder: URL
+    let workspace: Workspace
+    let log: (String) -> Void
+
+    var trainConfigCopy: URL { folder.appendingPathComponent("train.yaml") }
+    var runFolder: URL { folder.appendingPathComponent("run") }
+    var predictionsFile: URL { folder.appendingPathComponent("predictions.json") }
+    var casesFile: URL { folder.appendingPathComponent("cases.json") }
+    var camFolder: URL { folder.appendingPathComponent("cams") }
+
+    func settings() throws -> TrainingConfig {
+        do {
+            var settings = try TrainingConfig.load(path: trainConfigCopy.path)
+            settings.runDir = runFolder.path
+            return settings
+        } catch { throw IterationError(error.description) }
+    }
+
+    // MARK: train
+
+    /// Trains, or resumes a run this iteration started and did not finish.
+    func train() throws {
+        let settings = try settings()
+        let resume = CheckpointStore(runDirectory: runFolder).latest() != nil
+        let trainer: Trainer
+        do { trainer = try Trainer(config: settings, runDirectory: runFolder, resume: resume) } catch let e as TrainingError {
+            throw IterationError(e.description)
+        }
+        let every = max(1, settings.steps / 10)
+        trainer.onEvent = { event in
+            switch event {
+            case .step(let r) where (r.step + 1) % every == 0:
+                log(String(format: "train: step %d/%d loss %.4f lr %.3g", r.step + 1, r.totalSteps, r.loss, r.rate))
+            case .evaluation(let step, let loss, let acc):
+                log(String(format: "train: eval at step %d: val_loss %.4f val_acc %.4f", step, loss, acc))
+            case .advisory(let a): log("train: advice (\(a.kind.rawValue)): \(a.message)")
+            default: break
+            }
+        }
+        let outcome: TrainingOutcome
+        do { outcome = try trainer.run() } catch let e as TrainingError { throw IterationError(e.description) }
+        switch outcome {
+        case .finished: return
+        case .paused(let steps): throw IterationError("\(trainConfigCopy.path): training interrupted after step \(steps); run fovea iterate again to resume")
+        case .nonFinite(let step, let layer):
+            throw IterationError("\(trainConfigCopy.path): training stopped at step \(step): non-finite value in \(layer)")
+        }
+    }
+
+    /// The best checkpoint by validation accuracy (the newest among equals), else the newest.
+    func bestCheckpoint() throws -> URL {
+        let store = CheckpointStore(runDirectory: runFolder)
+        var best: (url: URL, acc: Double)?
+        for (_, url) in store.list() {
+            guard let acc = (try? store.meta(at: url))?.metrics["val_acc"] else { continue }
+            if best == nil || acc >= best!.acc { best = (url, acc) }
+        }
+        guard let chosen = best?.url ?? store.latest() else { throw IterationError("\(runFolder.path): no checkpoint to evaluate") }
+        return chosen
+    }
+
+    // MARK: predict
+
+    struct Predictions: Codable {
+        var checkpoint: String
+        var classes: [String]
+        var samples: [Sample]
+        struct Sample: Codable { var source: String; var label: Int; var probabilities: [Double] }
+    }
+
+    func loadModel(_ settings: TrainingConfig, classes: Int) throws -> (Module, Architecture) {
+        guard let arch = Architecture(rawValue: settings.model) else { throw IterationError("\(trainConfigCopy.path): model: unknown \(settings.model)") }
+        let model = arch.make(classes: classes)
+        do { _ = try model.load(contentsOf: try bestCheckpoint().appendingPathComponent("model.safetensors")) } catch let e as IterationError { throw e } catch {
+            throw IterationError("\(runFolder.path): \(error)")
+        }
+        model.eval()
+        return (model, arch)
+    }
+
+    func predict() throws {
+        let settings = try settings()
+        let dataset: ImageFolder
+        do { dataset = try ImageFolder(root: settings.data) } catch { throw IterationError("\(error)") }
+        let batches = ClassificationBatches(dataset: dataset, config: settings)
+        let (model, _) = try loadModel(settings, classes: dataset.classes.count)
+        var samples = [Predictions.Sample]()
+        var position = 0
+        let validation = try batches.validationBatches()
+        for (inputs, labels) in validation {
+            let probabilities = withoutGrad { model(inputs).softmax(axis: 1) }
+            let k = probabilities.shape[1]
+            for (row, label) in labels.enumerated() {
+                let source = dataset.samples[batches.validation[position]].path
+                samples.append(.init(source: source, label: label, probabilities: (0..<k).map { Double(probabilities[flat: row * k + $0]) }))
+                position += 1
+            }
+        }
+        log("predict: \(samples.count) validation images with \(try bestCheckpoint().lastPathComponent)")
+        let output = Predictions(checkpoint: try bestCheckpoint().path, classes: dataset.classes.names, samples: samples)
+        try JSONEncoder().encode(output).write(to: predictionsFile, options: .atomic)
+    }
+
+    func loadPredictions() throws -> Predictions {
+        guard let data = FileManager.default.contents(atPath: predictionsFile.path),
+              let p = try? JSONDecoder().decode(Predictions.self, from: data) else { throw IterationError("\(predictionsFile.path): missing or unreadable") }
+        return p
+    }
+
+    func analysis(_ p: Predictions) throws -> ClassificationAnalysis {
+        do {
+            return try ClassificationAnalysis(labels: p.samples.map(\.label), probabilities: p.samples.flatMap(\.probabilities), classCount: p.classes.count)
+        } catch { throw IterationError("\(predictionsFile.path): \(error)") }
+    }
+
+    // MARK: failures
+
+    struct CaseState: Codable { var id: String; var status: String; var sampleIndex: Int; var error: String?; var confidence: Double; var predicted: Int?; var truth: Int }
+
+    /// Selects the failure set on the first iteration; afterwards re-checks it and adds what newly broke
+    /// (right in the previous iteration, wrong now), most confident first, up to `max_cases`.
+    func updateFailures(previous: String?) throws {
+        let p = try loadPredictions()
+        let analysis = try analysis(p)
+        let input = IterationInput.classification(analysis, images: p.samples.map(\.source), source: predictionsFile.path)
+        var manifest = FileManager.default.fileExists(atPath: workspace.manifest.path) ? try FailureManifest.load(path: workspace.manifest.path) : FailureManifest()
+        let history = try FailureHistory(path: workspace.history.path)
+        let policy = SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases)
+        let run = "iterate"
+        var check: FailureTracker.CheckResult
+        if manifest.cases.isEmpty {
+            _ = try FailureTracker.select(input, iteration: name, run: run, manifest: &manifest, history: history, policy: policy)
+            check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
+        } else {
+            check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
+            let records = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let room = config.maxCases - manifest.cases.count
+            let broken = (check.recheck.flips?.negativeFlips ?? []).compactMap { records[$0] }
+                .filter { manifest.index(of: $0.key) == nil }
+                .sorted { ($0.confidence, $1.key) > ($1.confidence, $0.key) }
+            for record in broken.prefix(max(0, room)) { try manifest.add(FailureCase(record: record, iteration: name)) }
+            if !broken.isEmpty && room > 0 {
+                check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
+            }
+        }
+        try manifest.save(path: workspace.manifest.path)
+        let byKey = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let states = check.recheck.cases.compactMap { c -> CaseState? in
+            guard let record = byKey[c.caseId], let index = record.target.sampleIndex else { return nil }
+            // On the first iteration "before" is the manifest itself: show the case as failing, not "still failing".
+            let status = previous == nil && c.status == .stillFailing ? "failing" : c.status.rawValue
+            return CaseState(id: c.caseId, status: status, sampleIndex: index, error: c.currentError, confidence: record.confidence,
+                             predicted: record.predictedClass, truth: record.target.classId)
+        }
+        let counts = Dictionary(grouping: states, by: \.status).mapValues(\.count).sorted { $0.key < $1.key }
+        log("failures: \(states.count) cases (" + counts.map { "\($0.value) \($0.key)" }.joined(separator: ", ") + ")")
+        try JSONEncoder().encode(states).write(to: casesFile, options: .atomic)
+    }
+
+    func loadCases() throws -> [CaseState] {
+        guard let data = FileManager.default.contents(atPath: casesFile.path),
+              let cases = try? JSONDecoder().decode([CaseState].self, from: data) else { throw IterationError("\(casesFile.path): missing or unreadable") }
+        return cases
+    }
+
+    // MARK: heat maps
+
+    func camOverlay(_ caseId: String, _ method: CAMMethod) -> URL {
+        camFolder.appendingPathComponent(SafeFileName.make(caseId)).appendingPathComponent("\(SafeFileName.make(method.rawValue)).png")
+    }
+
+    /// Heat maps of every case for its predicted class, one overlay per case and method.
+    func drawCAMs() throws {
+        let settings = try settings()
+        let p = try loadPredictions()
+        let cases = try loadCases()
+        guard !cases.isEmpty else { return }
+        let (model, arch) = try loadModel(settings, classes: p.classes.count)
+        let layer = config.camLayer ?? arch.defaultCAMLayer
+        let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
+        var inputs = [Tensor](), pictures = [Image]()
+        for c in cases {
+            let source = p.samples[c.sampleIndex].source
+            let image: PlanarImage
+            do { image = PlanarImage(try ImageCodecs.read(path: source).rgb8()) } catch { throw IterationError("\(source): \(error)") }
+            inputs.append(preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values)))
+            pictures.append(Resize.resize(image, width: settings.imageSize, height: settings.imageSize).image())
+        }
+        let x = Tensor.concat(inputs, axis: 0)
+        let targets = cases.map { Target.classLogit($0.predicted ?? $0.truth) }
+        let engine: CAMEngine
+        do { engine = try CAMEngine(model: model, layers: [layer]) } catch let e as CAMEngine.Failure { throw IterationError("\(config.file): cam_layer: \(e.description)") }
+        let side = settings.imageSize
+        for method in config.camMethods {
+            let maps: Tensor
+            do { maps = try engine.maps(x, method: method, targets: targets) } catch let e as CAMEngine.Failure { throw IterationError("\(config.file): \(e.description)") }
+            for (i, c) in cases.enumerated() {
+                let map = Array(maps.scalars[(i * side * side)..<((i + 1) * side * side)])
+                let url = camOverlay(c.id, method)
+                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                let png = try HeatmapOverlay(image: pictures[i], map: map, mapWidth: side, mapHeight: side).png(scale: 1)
+                try png.write(to: url, options: .atomic)
+            }
+            log("cam: \(method.rawValue) at \(layer) for \(cases.count) cases")
+        }
+    }
+
+    // MARK: the report's view
+
+    func record() throws -> IterationRecord {
+        let settings = try settings()
+        let p = try loadPredictions()
+        let analysis = try analysis(p)
+        let cases = try loadCases()
+        let names = p.classes
+        let k = names.count
+        var headline = [NamedValue("accuracy", analysis.accuracy, format: "percent"), NamedValue("macro F1", analysis.macroF1),
+                        NamedValue("ECE", analysis.expectedCalibrationError)]
+        headline.append(NamedValue("errors", Double(analysis.samples.filter { !$0.isCorrect }.count), format: "count"))
+        let errorsPerClass = (0..<k).map { c in analysis.samples.filter { $0.trueClass == c && !$0.isCorrect }.count }
+        let rows = (0..<k).map { c -> [String] in
+            let m = analysis.perClass[c]
+            return [names[c], String(format: "%.3f", m.precision), String(format: "%.3f", m.recall), String(format: "%.3f", m.f1),
+                    String(m.support), String(errorsPerClass[c])]
+        }
+        let confused = analysis.mostConfusedPairs(limit: 3).map { "\(names[$0.trueClass]) → \(names[$0.predictedClass]) (\($0.count))" }
+        let errors = ErrorBreakdown(
+            explanation: "Errors per true class and the confusion matrix of the validation split."
+                + (confused.isEmpty ? "" : " Most confused: " + confused.joined(separator: ", ") + "."),
+            bars: (0..<k).map { NamedValue(names[$0], Double(errorsPerClass[$0]), format: "count") },
+            barsTitle: "Misclassified validation images per true class",
+            table: .init(header: ["class", "precision", "recall", "F1", "support", "errors"], rows: rows),
+            confusion: .init(labels: names, counts: (0..<k).map { r in (0..<k).map { analysis.confusion[r * k + $0] } }))
+        let snapshots = cases.map { c -> CaseSnapshot in
+            let sample = p.samples[c.sampleIndex]
+            let predicted = c.predicted.map { names[$0] } ?? "?"
+            let detail = c.error == nil
+                ? "\(names[c.truth]) recognised (\(String(format: "%.2f", c.confidence)))"
+                : "\(names[c.truth]) taken for \(predicted) at \(String(format: "%.2f", c.confidence))"
+            let cams = config.camMethods.compactMap { method -> CaseSnapshot.CAM? in
+                let url = camOverlay(c.id, method)
+                return FileManager.default.fileExists(atPath: url.path) ? .init(method: method.rawValue, overlay: url.path) : nil
+            }
+            return CaseSnapshot(id: c.id, image: sample.source, imageWidth: settings.imageSize, imageHeight: settings.imageSize,
+                                status: c.status, error: c.error, confidence: c.confidence,
+                                detail: detail + " — " + URL(fileURLWithPath: sample.source).lastPathComponent, cams: cams)
+        }
+        return IterationRecord(name: name, task: "classification", source: "\(settings.model) on \(settings.data), checkpoint \(URL(fileURLWithPath: p.checkpoint).lastPathComponent)",
+                               headline: headline, runDirectory: runFolder.path, errors: errors, cases: snapshots)
+    }
+}

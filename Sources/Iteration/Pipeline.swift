@@ -1,0 +1,159 @@
+import Evaluation
+import Failures
+import Foundation
+import NN
+import Report
+
+/// One whole iteration: train (or resume) → predict → errors → failure set → heat maps → report. Each stage is
+/// skipped when its cache key (a hash of its inputs and of the stages before it) is unchanged, so re-running after a
+/// template change redraws only the report.
+public struct Pipeline {
+    public let config: IterateConfig
+    public let workspace: Workspace
+    public var log: (String) -> Void
+    public var version: String
+
+    public init(config: IterateConfig, version: String, log: @escaping (String) -> Void) throws {
+        self.config = config
+        self.workspace = try Workspace(root: config.workspace)
+        self.version = version
+        self.log = log
+    }
+
+    public struct Outcome: Sendable {
+        public var iteration: String
+        public var ranStages: [IterateConfig.Stage]
+        public var cachedStages: [IterateConfig.Stage]
+        public var report: URL?
+        public var advisories: [String]
+    }
+
+    /// Runs iteration `name`, by default a new one — or the newest again when its inputs are unchanged.
+    public func run(iteration requested: String? = nil) throws -> Outcome {
+        let inputKey = try firstStageKey()
+        let existing = try workspace.iterations()
+        let name: String
+        if let requested {
+            guard !requested.isEmpty, SafeFileName.make(requested) == requested else {
+                throw IterationError("--iteration \(requested): use letters, digits, '-' and '_' only")
+            }
+            name = requested
+        } else if let last = existing.last, StageCache(folder: workspace.folder(last)).isFresh(firstStage, key: Self.chain(firstStage, inputKey, [])) {
+            name = last
+        } else {
+            name = try workspace.nextName()
+        }
+        let folder = workspace.folder(name)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try workspace.register(name)
+        let names = try workspace.iterations()
+        let previous = names.firstIndex(of: name).flatMap { $0 > 0 ? names[$0 - 1] : nil }
+        log("iterate: \(name) (\(config.task.rawValue)) in \(workspace.root.path)")
+
+        var cache = StageCache(folder: folder)
+        var outcome = Outcome(iteration: name, ranStages: [], cachedStages: [], report: nil, advisories: [])
+        var key = inputKey
+        func stage(_ s: IterateConfig.Stage, extra: [String] = [], _ body: () throws -> Void) throws {
+            key = Self.chain(s, key, extra)
+            if config.skip.contains(s) { log("\(s.rawValue): skipped (config)"); return }
+            if cache.isFresh(s, key: key) { log("\(s.rawValue): up to date"); outcome.cachedStages.append(s); return }
+            cache.invalidate(from: s)
+            try body()
+            try cache.record(s, key: key)
+            outcome.ranStages.append(s)
+        }
+
+        switch config.task {
+        case .classification:
+            let c = ClassificationIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)
+            try stage(.train) {
+                try FileManager.default.copyItem(atPath: config.train!, toPath: c.trainConfigCopy.path, replacing: true)
+                try c.train()
+            }
+            try stage(.predict, extra: [try c.bestCheckpoint().path]) { try c.predict() }
+            try stage(.errors) {}  // the analysis is recomputed from predictions.json wherever it is needed: cheap and exact
+            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try c.updateFailures(previous: previous) }
+            try stage(.cam, extra: config.camMethods.map(\.rawValue) + [config.camLayer ?? "-"]) { try c.drawCAMs() }
+            try c.record().write(to: folder.appendingPathComponent("iteration.json"))
+        case .detection, .segmentation:
+            let d = FileIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)
+            try stage(.predict) {}
+            try stage(.errors) { try d.analyse() }
+            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try d.updateFailures(previous: previous) }
+            try d.record().write(to: folder.appendingPathComponent("iteration.json"))
+        }
+        let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
+        outcome.advisories = record.advisories
+        if let run = record.runDirectory, let text = try? String(contentsOfFile: URL(fileURLWithPath: run).appendingPathComponent("advisories.txt").path, encoding: .utf8) {
+            outcome.advisories += text.split(whereSeparator: \.isNewline).map(String.init)
+        }
+        if !config.skip.contains(.report) {
+            outcome.report = try writeReport()
+            outcome.ranStages.append(.report)
+        }
+        return outcome
+    }
+
+    /// The report over every iteration of the workspace; templates are read afresh each time.
+    public func writeReport() throws -> URL {
+        let records = try workspace.iterations().compactMap { name -> IterationRecord? in
+            let file = workspace.folder(name).appendingPathComponent("iteration.json")
+            return FileManager.default.fileExists(atPath: file.path) ? try IterationRecord.load(from: file) : nil
+        }
+        let templates: ReportTemplates
+        do {
+            templates = try config.templates.map { try ReportTemplates(directory: URL(fileURLWithPath: $0)) } ?? ReportTemplates.locate()
+        } catch let e as ReportError { throw IterationError(e.description) }
+        let site = ReportSite(title: config.title, iterations: records, version: version)
+        do {
+            let index = try site.write(to: URL(fileURLWithPath: config.reportFolder), templates: templates, progress: log)
+            log("report: \(index.path)")
+            return index
+        } catch let e as ReportError { throw IterationError(e.description) }
+    }
+
+    /// A stage's key: its name, the key of the stage before it and its own options.
+    static func chain(_ stage: IterateConfig.Stage, _ previous: String, _ extra: [String]) -> String {
+        var k = StageKey(stage)
+        k.add(previous)
+        for e in extra { k.add(e) }
+        return k.value
+    }
+
+    private var firstStage: IterateConfig.Stage { config.task == .classification ? .train : .predict }
+
+    /// What the first stage reads: the training config's bytes, or the prediction files'.
+    private func firstStageKey() throws -> String {
+        var key = StageKey(firstStage)
+        key.add(version)
+        key.add(config.task.rawValue)
+        switch config.task {
+        case .classification: try key.add(file: config.train!)
+        case .detection, .segmentation:
+            try key.add(file: config.groundTruth!)
+            try key.add(file: config.predictions!)
+            key.add(config.images ?? "-")
+        }
+        return key.value
+    }
+}
+
+extension FileManager {
+    func copyItem(atPath source: String, toPath destination: String, replacing: Bool) throws {
+        guard let data = contents(atPath: source) else { throw IterationError("\(source): cannot read") }
+        try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
+    }
+}
+
+extension Architecture {
+    /// Where heat maps are taken by default: the last convolutional stage, as pytorch-grad-cam's examples do.
+    var defaultCAMLayer: String {
+        switch self {
+        case .shapes_cnn: "7"
+        case .resnet18, .resnet34, .resnet50: "layer4"
+        case .convnext_tiny, .convnext_nano: "features.7"
+        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .centernet_resnet18: "backbone.layer4"
+        case .unet_small: "up.2"
+        }
+    }
+}

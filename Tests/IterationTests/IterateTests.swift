@@ -1,0 +1,161 @@
+import Datasets
+import Evaluation
+import Foundation
+import Report
+import Testing
+@testable import Iteration
+
+@Suite struct IterateConfigTests {
+    @Test func unknownKeysAndWrongTypesNameFileLineAndKey() {
+        let cases: [(String, String)] = [
+            ("task: classification\ntrian: a.yaml\n", "it.yaml:2: trian: unknown key"),
+            ("task: classification\ntrain: a.yaml\nmax_cases: many\n", "it.yaml:3: max_cases: expected an integer, got 'many'"),
+            ("task: regression\n", "it.yaml:1: task: 'regression' is not one of classification, detection, segmentation"),
+            ("task: classification\ntrain: a.yaml\ncam_methods: [gradcam, deepdream]\n", "it.yaml:3: cam_methods: 'deepdream' is not one of"),
+            ("task: classification\n", "it.yaml: train: required for classification"),
+            ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions: required for detection"),
+            ("- a\n- b\n", "it.yaml: expected a mapping"),
+        ]
+        for (yaml, expected) in cases {
+            do {
+                _ = try IterateConfig.parse(yaml, file: "it.yaml")
+                Issue.record("accepted: \(yaml)")
+            } catch let error as IterationError {
+                #expect(error.description.hasPrefix(expected), "\(error.description)")
+            } catch { Issue.record("\(error)") }
+        }
+    }
+
+    @Test func defaultsAndLists() throws {
+        let c = try IterateConfig.parse("train: t.yaml\ncam_methods: [gradcam++, eigencam]\nskip: cam\n", file: "it.yaml")
+        #expect(c.task == .classification && c.camMethods == [.gradcamPlusPlus, .eigencam] && c.skip == [.cam])
+        #expect(c.reportFolder.hasSuffix("runs/iterate/report"))
+    }
+}
+
+@Suite struct DemoAdviceTests {
+    @Test func eachAdvisoryMapsToItsRemedy() {
+        let over = Demo.respond(to: ["overfitting: step 80: train loss fell …"], settings: ["augment": "false"])
+        #expect(over.map(\.key) == ["augment"] && over[0].value == "true")
+        let overAugmented = Demo.respond(to: ["overfitting: …"], settings: ["augment": "true"])
+        #expect(overAugmented.map(\.key) == ["label_smoothing"])
+        let clip = Demo.respond(to: ["clip: gradient norm 31 above 10"], settings: [:])
+        #expect(clip == [Demo.Change(key: "clip_grad_norm", value: "1.0", reason: "gradient norms above 10: clip them at 1")])
+        let diverging = Demo.respond(to: ["diverging: loss rose"], settings: ["lr": "0.003"])
+        #expect(diverging.map(\.key) == ["lr", "schedule"] && diverging[0].value == "0.001")
+        let quiet = Demo.respond(to: [], settings: ["augment": "false"])
+        #expect(quiet.map(\.key) == ["augment"])
+    }
+}
+
+/// Whole iterations on generated shapes data, small enough for CI: every stage runs, then a re-run after a
+/// template edit redraws only the report, then a changed config makes a second iteration that re-checks the set.
+@Suite(.serialized) struct ClassificationIterationTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func iterateCachesStagesAndReChecksTheFailureSet() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-\(UUID().uuidString)")
+        let data = root.appendingPathComponent("shapes")
+        _ = try ShapesFixture.write(task: .classification, images: 150, seed: 3, to: data.path)
+        let templates = root.appendingPathComponent("templates")
+        try FileManager.default.copyItem(at: Self.repository.appendingPathComponent("templates/report"), to: templates)
+        func trainConfig(_ name: String, augment: Bool) throws -> String {
+            let url = root.appendingPathComponent(name)
+            try """
+            data: \(data.path)
+            model: shapes_cnn
+            steps: 24
+            batch_size: 16
+            image_size: 32
+            augment: \(augment)
+            lr: 0.003
+            eval_every: 8
+            """.write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        var config = IterateConfig(file: "test.yaml")
+        config.workspace = root.appendingPathComponent("ws").path
+        config.train = try trainConfig("a.yaml", augment: false)
+        config.camMethods = [.gradcam, .scorecam]
+        config.minCases = 4
+        config.maxCases = 8
+        config.templates = templates.path
+        var lines = [String]()
+        let pipeline = { try Pipeline(config: config, version: "test", log: { lines.append($0) }) }
+
+        let first = try pipeline().run()
+        #expect(first.iteration == "it1")
+        #expect(first.ranStages == [.train, .predict, .errors, .failures, .cam, .report])
+        let ws = try Workspace(root: config.workspace)
+        let record = try IterationRecord.load(from: ws.folder("it1").appendingPathComponent("iteration.json"))
+        #expect(record.task == "classification" && record.headline.first?.name == "accuracy")
+        #expect((4...8).contains(record.cases.count))
+        #expect(record.cases.allSatisfy { $0.status == "failing" && $0.cams.map(\.method) == ["gradcam", "scorecam"] })
+        for c in record.cases { for cam in c.cams { #expect(FileManager.default.fileExists(atPath: cam.overlay)) } }
+        let index = try #require(first.report)
+        #expect(FileManager.default.fileExists(atPath: index.path))
+
+        // A template edit: the same command re-renders the report and nothing else.
+        let marker = "<!-- edited template \(UUID().uuidString) -->"
+        let indexTemplate = templates.appendingPathComponent("index.mustache")
+        try (try String(contentsOf: indexTemplate, encoding: .utf8) + marker).write(to: indexTemplate, atomically: true, encoding: .utf8)
+        let again = try pipeline().run()
+        #expect(again.iteration == "it1")
+        #expect(again.ranStages == [.report])
+        #expect(again.cachedStages == [.train, .predict, .errors, .failures, .cam])
+        #expect(try String(contentsOf: index, encoding: .utf8).contains(marker))
+
+        // A changed training config starts it2, which re-checks it1's cases.
+        config.train = try trainConfig("b.yaml", augment: true)
+        let second = try pipeline().run()
+        #expect(second.iteration == "it2")
+        #expect(second.ranStages.first == .train)
+        let record2 = try IterationRecord.load(from: ws.folder("it2").appendingPathComponent("iteration.json"))
+        let carried = Set(record.cases.map(\.id)).intersection(record2.cases.map(\.id))
+        #expect(carried.count == record.cases.count, "it2 re-checks every case it1 selected")
+        #expect(record2.cases.allSatisfy { ["fixed", "still failing", "newly broken"].contains($0.status) })
+        #expect(try ws.iterations() == ["it1", "it2"])
+        let html = try String(contentsOf: index, encoding: .utf8)
+        #expect(html.contains("it1") && html.contains("it2"))
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A detector trained elsewhere: its COCO results in, the failure set followed across two result files.
+@Suite struct DetectionIterationTests {
+    @Test func twoResultFilesMakeTwoIterations() throws {
+        let repository = ClassificationIterationTests.repository
+        let fixture = repository.appendingPathComponent("fixtures/shapes/detection")
+        let gtPath = fixture.appendingPathComponent("annotations.json").path
+        let gt = try CocoFiles.loadGroundTruth(path: gtPath, keepSegmentation: false)
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-det-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        /// Results where every `missEvery`-th object is missed and the rest found with a slight shift.
+        func results(_ name: String, missEvery: Int) throws -> String {
+            let entries = gt.annotations.enumerated().compactMap { i, a -> String? in
+                guard i % missEvery != 0 else { return nil }
+                return "{\"image_id\":\(a.imageId),\"category_id\":\(a.categoryId),\"score\":0.9,\"bbox\":[\(a.box.x + 1),\(a.box.y),\(a.box.width),\(a.box.height)]}"
+            }
+            let url = root.appendingPathComponent(name)
+            try ("[" + entries.joined(separator: ",") + "]").write(to: url, atomically: true, encoding: .utf8)
+            return url.path
+        }
+        var config = IterateConfig(file: "det.yaml")
+        config.task = .detection
+        config.workspace = root.appendingPathComponent("ws").path
+        config.groundTruth = gtPath
+        config.images = fixture.appendingPathComponent("images").path
+        config.predictions = try results("a.json", missEvery: 2)
+        let first = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(first.ranStages == [.predict, .errors, .failures, .report])
+        config.predictions = try results("b.json", missEvery: 1000)
+        let second = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(second.iteration == "it2")
+        let ws = try Workspace(root: config.workspace)
+        let record = try IterationRecord.load(from: ws.folder("it2").appendingPathComponent("iteration.json"))
+        #expect(record.cases.contains { $0.status == "fixed" })
+        #expect(record.cases.allSatisfy { $0.image?.hasPrefix(fixture.path) ?? false })
+        #expect(record.headline.first?.name == "AP")
+        try? FileManager.default.removeItem(at: root)
+    }
+}
