@@ -168,7 +168,7 @@ import Testing
             LabelledBox(box: [58, 28, 36, 34], label: "circle 0.41 · Cls", role: .error("Cls")),
         ]
         return [("shapes-boxes", AnnotatedImage(image: detection, boxes: boxes, maxSide: 384, minSide: 384)),
-                ("shapes-mask", MaskOverlay(image: picture, mask: mask.labels,
+                ("shapes-mask", MaskOverlay(image: picture, mask: mask,
                                             classNames: ["background", "square", "rectangle", "circle", "ellipse", "triangle"],
                                             maxSide: 256, minSide: 256))]
     }

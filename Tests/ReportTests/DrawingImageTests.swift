@@ -149,4 +149,25 @@ import Testing
         }
         #expect(MaskOverlay.color(forClass: 1) != MaskOverlay.color(forClass: 2))
     }
+
+    /// A 2×2 mask over an 8×8 image: each label covers one 4×4 quarter.
+    @Test func aSmallerMaskIsStretchedOverTheImage() {
+        let image = DrawingFixtures.solid(width: 8, height: 8, (0, 0, 0))
+        let mask = SegmentationMask(width: 2, height: 2, labels: [1, 255, 255, 2])
+        let canvas = MaskOverlay(image: image, mask: mask, classNames: ["background", "a", "b"], alpha: 1, showsLegend: false)
+            .render(scale: 1)
+        #expect(canvas.pixelHeight == 8)
+        for (x, y, label) in [(0, 0, 1), (3, 3, 1), (4, 0, 255), (0, 4, 255), (7, 7, 2), (4, 4, 2)] {
+            let expected = label == 255 ? [0, 0, 0] : rgb(MaskOverlay.color(forClass: label))
+            #expect(rgb(canvas.pixel(x: x, y: y)) == expected, "pixel (\(x), \(y))")
+        }
+    }
+
+    @Test func boxesThatAreNotFourFiniteNumbersAreSkipped() {
+        let image = DrawingFixtures.solid(width: 10, height: 10, (0, 0, 0))
+        let canvas = AnnotatedImage(image: image, boxes: [LabelledBox(box: [1, 2, 3], label: "short", role: .truePositive),
+                                                          LabelledBox(box: [1, .nan, 3, 3], label: "nan", role: .truePositive)])
+            .render(scale: 1)
+        for y in 0..<10 { for x in 0..<10 { #expect(rgb(canvas.pixel(x: x, y: y)) == [0, 0, 0]) } }
+    }
 }

@@ -8,8 +8,8 @@ public struct LabelledBox: Sendable {
     public var label: String
     public var role: BoxRole
 
+    /// A box that is not four finite numbers is not drawn (the report still shows its image).
     public init(box: [Double], label: String, role: BoxRole) {
-        precondition(box.count == 4, "a box needs [x, y, width, height], got \(box.count) numbers")
         self.box = box
         self.label = label
         self.role = role
@@ -42,7 +42,8 @@ public struct AnnotatedImage: Drawing, Sendable {
         canvas.paint(rgb: shown.bytes, width: raster.width, height: raster.height, x: 0, y: 0,
                      toWidth: Double(frame.width), toHeight: Double(frame.height))
         // Ground truth first, so predictions sit on top of what they are compared with.
-        let ordered = boxes.filter { $0.role.isGroundTruth } + boxes.filter { !$0.role.isGroundTruth }
+        let drawable = boxes.filter { $0.box.count == 4 && $0.box.allSatisfy(\.isFinite) }
+        let ordered = drawable.filter { $0.role.isGroundTruth } + drawable.filter { !$0.role.isGroundTruth }
         for box in ordered { drawBorder(box, on: canvas) }
         var placed: [Rect] = []
         for box in ordered where !box.label.isEmpty { drawTag(box, on: canvas, avoiding: &placed) }
@@ -55,7 +56,7 @@ public struct AnnotatedImage: Drawing, Sendable {
 
     private func drawBorder(_ box: LabelledBox, on canvas: Canvas) {
         let r = logicalRect(box), color = ErrorPalette.color(for: box.role), width = Self.lineWidth
-        guard r.w > 0, r.h > 0 else { return }
+        guard r.w > 0, r.h > 0, r.w.isFinite, r.h.isFinite, r.x.isFinite, r.y.isFinite else { return }
         let cr = canvas.context
         // A dark hairline just outside keeps a light border visible on a light image.
         cairo_rectangle(cr, r.x - 0.5, r.y - 0.5, r.w + 1, r.h + 1)

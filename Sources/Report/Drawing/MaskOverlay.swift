@@ -5,6 +5,8 @@ import Datasets
 public struct MaskOverlay: Drawing, Sendable {
     public let image: Image
     public let mask: [UInt8]
+    /// The mask's own size (the image's unless made from a `SegmentationMask` of another size).
+    public let maskWidth: Int, maskHeight: Int
     public let classNames: [String]
     public let alpha: Double
     let frame: ImageFrame
@@ -12,12 +14,29 @@ public struct MaskOverlay: Drawing, Sendable {
 
     static let legendPadding = 4.0
 
+    /// `mask` holds one class index per image pixel, row-major.
     public init(image: Image, mask: [UInt8], classNames: [String], alpha: Double = 0.5, maxSide: Int? = nil,
                 minSide: Int? = nil, showsLegend: Bool = true) {
         precondition(mask.count == image.width * image.height,
                      "a mask of \(mask.count) labels does not cover a \(image.width)×\(image.height) image")
+        self.init(image: image, mask: mask, maskWidth: image.width, maskHeight: image.height, classNames: classNames,
+                  alpha: alpha, maxSide: maxSide, minSide: minSide, showsLegend: showsLegend)
+    }
+
+    /// A mask of any size: it is stretched over the image (nearest label), so a prediction made at the network's
+    /// input size lines up with the original picture.
+    public init(image: Image, mask: SegmentationMask, classNames: [String], alpha: Double = 0.5, maxSide: Int? = nil,
+                minSide: Int? = nil, showsLegend: Bool = true) {
+        self.init(image: image, mask: mask.labels, maskWidth: mask.width, maskHeight: mask.height, classNames: classNames,
+                  alpha: alpha, maxSide: maxSide, minSide: minSide, showsLegend: showsLegend)
+    }
+
+    init(image: Image, mask: [UInt8], maskWidth: Int, maskHeight: Int, classNames: [String], alpha: Double, maxSide: Int?,
+         minSide: Int?, showsLegend: Bool) {
         self.image = image
         self.mask = mask
+        self.maskWidth = maskWidth
+        self.maskHeight = maskHeight
         self.classNames = classNames
         self.alpha = min(max(alpha, 0), 1)
         let frame = ImageFrame(imageWidth: image.width, imageHeight: image.height, maxSide: maxSide, minSide: minSide)
@@ -54,10 +73,10 @@ public struct MaskOverlay: Drawing, Sendable {
         var out = raster.bytes
         let colors = (0..<256).map { Self.isDrawn(UInt8($0), classNames) ? Self.color(forClass: $0) : nil }
         for y in 0..<height {
-            let sy = min(image.height - 1, Int((Double(y) + 0.5) * Double(image.height) / Double(height)))
+            let sy = min(maskHeight - 1, Int((Double(y) + 0.5) * Double(maskHeight) / Double(height)))
             for x in 0..<width {
-                let sx = min(image.width - 1, Int((Double(x) + 0.5) * Double(image.width) / Double(width)))
-                guard let color = colors[Int(mask[sy * image.width + sx])] else { continue }
+                let sx = min(maskWidth - 1, Int((Double(x) + 0.5) * Double(maskWidth) / Double(width)))
+                guard let color = colors[Int(mask[sy * maskWidth + sx])] else { continue }
                 let p = 3 * (y * width + x)
                 for (c, value) in [color.r, color.g, color.b].enumerated() {
                     let mixed = (1 - alpha) * Double(raster.rgb[p + c]) + alpha * value
