@@ -149,6 +149,8 @@ public final class DropBlock2d: Module {
     private let rng: RandomSource
     public init(p: Float, blockSize: Int, rng: RandomSource) { self.p = p; self.blockSize = blockSize; self.rng = rng }
     override public func forward(_ x: Tensor) -> Tensor {
-        dropBlock2d(x, p: p, blockSize: blockSize, training: isTraining, using: &rng.generator)
+        // A feature map smaller than the block takes the largest odd block that fits (a 2×2 map: 1).
+        let fits = min(blockSize, (min(x.shape[2], x.shape[3]) - 1) | 1)
+        return dropBlock2d(x, p: p, blockSize: fits, training: isTraining, using: &rng.generator)
     }
 }

@@ -17,8 +17,12 @@ open class Module {
     /// The computation. Subclasses override this; callers use `module(x)` so hooks run.
     open func forward(_ x: Tensor) -> Tensor { fatalError("\(type(of: self)) does not implement forward") }
 
+    /// Called instead of `forward` when set: gradient checkpointing (Checkpointing.swift) runs `forward` without
+    /// a tape, and again during backward.
+    public var forwardRunner: ((Tensor) -> Tensor)?
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = forward(x)
+        let y = forwardRunner?(x) ?? forward(x)
         return forwardHook?(y) ?? y
     }
 

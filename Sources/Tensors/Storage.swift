@@ -10,6 +10,8 @@ public final class Storage: @unchecked Sendable {
     /// Code that writes through `base` into a live parameter calls `markMutated()`.
     public private(set) var version = 0
     private let release: (@Sendable (UnsafeMutablePointer<Float>) -> Void)?
+    /// The meter that counted this storage, if it was allocated inside `StorageMeter.measure`.
+    private let meter: StorageMeter?
 
     /// Zero-filled storage of `count` floats.
     public convenience init(count: Int) {
@@ -22,6 +24,8 @@ public final class Storage: @unchecked Sendable {
         self.count = count
         base = BufferPool.shared.take(floats: max(count, 1))
         release = nil
+        meter = StorageMeter.current
+        meter?.add(count * 4)
     }
 
     /// Memory owned elsewhere (a memory-mapped file, say), released by `release`.
@@ -30,15 +34,45 @@ public final class Storage: @unchecked Sendable {
         self.count = count
         self.base = base
         self.release = release
+        meter = nil
     }
 
     deinit {
-        if let release { release(base) } else { BufferPool.shared.give(base, floats: max(count, 1)) }
+        if let release { release(base) } else {
+            BufferPool.shared.give(base, floats: max(count, 1))
+            meter?.add(-count * 4)
+        }
     }
 
     public var buffer: UnsafeMutableBufferPointer<Float> { UnsafeMutableBufferPointer(start: base, count: count) }
 
     public func markMutated() { version &+= 1 }
+}
+
+/// Counts the bytes of the tensor storages allocated inside `measure` (on its task) while they live, and their
+/// high-water mark: what a computation keeps alive at once, apart from the buffer pool's cache, the allocator and
+/// whatever other tasks allocate meanwhile.
+public final class StorageMeter: @unchecked Sendable {
+    @TaskLocal static var current: StorageMeter?
+    private let lock = NSLock()
+    private var live = 0, peak = 0
+
+    public var liveBytes: Int { lock.withLock { live } }
+    public var peakBytes: Int { lock.withLock { peak } }
+
+    /// Runs `body` with a new meter counting its allocations; the meter keeps counting their release afterwards.
+    public static func measure<T>(_ body: () throws -> T) rethrows -> (result: T, meter: StorageMeter) {
+        let meter = StorageMeter()
+        let result = try $current.withValue(meter, operation: body)
+        return (result, meter)
+    }
+
+    func add(_ bytes: Int) {
+        lock.withLock {
+            live += bytes
+            peak = max(peak, live)
+        }
+    }
 }
 
 /// Keeps freed large buffers for the next tensor of the same size. A network allocates the same activation

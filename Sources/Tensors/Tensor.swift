@@ -89,6 +89,13 @@ extension Tensor {
         return out
     }
 
+    /// Records `out` as computed from `inputs` with a caller-supplied vector-Jacobian product, under the same rules
+    /// as the built-in ops (nothing is recorded without gradients or without an input that needs one). Gradient
+    /// checkpointing uses it to recompute a block inside its backward.
+    public static func recorded(_ out: Tensor, from inputs: [Tensor], backward: @escaping (Tensor) -> [Tensor?]) -> Tensor {
+        result(out, inputs, backward)
+    }
+
     /// Reverse-mode differentiation from this tensor. A non-scalar needs an explicit upstream gradient.
     /// Gradients accumulate into `grad` of leaves (and of tensors that called `retainGrad`), so several
     /// backward passes before an optimizer step accumulate as in PyTorch. The graph is freed afterwards.

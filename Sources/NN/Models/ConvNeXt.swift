@@ -17,17 +17,21 @@ public final class ConvNeXt: Module {
         public static let nano = Configuration(widths: [32, 64, 128, 256], depths: [1, 1, 2, 1], stochasticDepth: 0.05)
     }
 
-    public init(_ config: Configuration, classes: Int = 1000, seed: UInt64 = 0) {
+    /// `regularization` may override the stochastic depth rate, adds DropBlock after the blocks of stages 3 and 4
+    /// and dropout before the classifier's linear layer.
+    public init(_ config: Configuration, classes: Int = 1000, seed: UInt64 = 0, regularization: Regularization = Regularization()) {
         let rng = RandomSource(seed: seed)
+        let depthRate = regularization.stochasticDepth ?? config.stochasticDepth
         var layers: [Module] = [Sequential(Conv2d(3, config.widths[0], kernel: 4, stride: 4, rng: rng), LayerNorm2d(config.widths[0]))]
         let total = config.depths.reduce(0, +)
         var blockIndex = 0
         for (stage, (width, depth)) in zip(config.widths, config.depths).enumerated() {
             layers.append(Sequential((0..<depth).map { _ in
                 // Drop probability grows linearly with depth, as torchvision's.
-                let p = config.stochasticDepth * Float(blockIndex) / Float(max(total - 1, 1))
+                let p = Regularization.depthRate(depthRate, block: blockIndex, of: total)
                 blockIndex += 1
-                return ConvNeXtBlock(width, stochasticDepth: p, rng: rng)
+                return ConvNeXtBlock(width, stochasticDepth: StochasticDepth(p, rng: regularization.noise),
+                                     dropBlock: stage >= 2 ? regularization.dropBlockLayer() : nil, rng: rng)
             }))
             if stage + 1 < config.widths.count {
                 layers.append(Sequential(LayerNorm2d(width), Conv2d(width, config.widths[stage + 1], kernel: 2, stride: 2, rng: rng)))
@@ -35,7 +39,7 @@ public final class ConvNeXt: Module {
         }
         features = Sequential(layers)
         let last = config.widths[config.widths.count - 1]
-        classifier = Sequential(LayerNorm2d(last), Function.flatten(), Linear(last, classes, rng: rng))
+        classifier = Sequential(LayerNorm2d(last), regularization.flattenThenDropout(), Linear(last, classes, rng: rng))
     }
 
     override public func forward(_ x: Tensor) -> Tensor { classifier(avgpool(features(x))) }
@@ -47,16 +51,21 @@ public final class ConvNeXtBlock: Module {
     public let block: Sequential
     public let layer_scale: Tensor
     public let stochastic_depth: StochasticDepth
+    public let drop_block: DropBlock2d?
 
-    init(_ dim: Int, stochasticDepth: Float, rng: RandomSource) {
+    init(_ dim: Int, stochasticDepth: StochasticDepth, dropBlock: DropBlock2d?, rng: RandomSource) {
         block = Sequential(Conv2d(dim, dim, kernel: 7, padding: 3, groups: dim, rng: rng), Function.permute([0, 2, 3, 1]),
                            LayerNorm(dim, eps: 1e-6), Linear(dim, 4 * dim, rng: rng), Function.gelu(),
                            Linear(4 * dim, dim, rng: rng), Function.permute([0, 3, 1, 2]))
         layer_scale = Tensor(repeating: 1e-6, shape: [dim, 1, 1])
-        stochastic_depth = StochasticDepth(stochasticDepth, rng: rng)
+        stochastic_depth = stochasticDepth
+        drop_block = dropBlock
         super.init()
         layer_scale.requiresGrad = true
     }
 
-    override public func forward(_ x: Tensor) -> Tensor { stochastic_depth(layer_scale * block(x)) + x }
+    override public func forward(_ x: Tensor) -> Tensor {
+        let out = stochastic_depth(layer_scale * block(x)) + x
+        return drop_block?(out) ?? out
+    }
 }

@@ -8,6 +8,8 @@ public final class ResNet: Module {
     public let maxpool = Function.maxPool(3, stride: 2, padding: 1)
     public let layer1, layer2, layer3, layer4: Sequential
     public let avgpool = Function.globalAvgPool()
+    /// Dropout before the classifier, when the model was built with it.
+    public let dropout: Dropout?
     /// The classifier; nil for a backbone feeding dense heads (torchvision's IntermediateLayerGetter drops it).
     public let fc: Linear?
     /// Channels of layer1…layer4.
@@ -17,7 +19,10 @@ public final class ResNet: Module {
 
     /// `dilate[i]` trades the stride of layer i+2 for dilation (torchvision's replace_stride_with_dilation),
     /// keeping resolution for dense prediction.
-    public init(_ depth: Depth, classes: Int? = 1000, dilate: [Bool] = [false, false, false], seed: UInt64 = 0) {
+    /// `regularization` adds dropout before `fc`, DropBlock after each block of layer3 and layer4, and stochastic
+    /// depth on every block's residual branch.
+    public init(_ depth: Depth, classes: Int? = 1000, dilate: [Bool] = [false, false, false], seed: UInt64 = 0,
+                regularization: Regularization = Regularization()) {
         let rng = RandomSource(seed: seed)
         let (blocks, bottleneck): ([Int], Bool) = switch depth {
         case .resnet18: ([2, 2, 2, 2], false)
@@ -28,8 +33,9 @@ public final class ResNet: Module {
         stageChannels = [64, 128, 256, 512].map { $0 * expansion }
         conv1 = Conv2d(3, 64, kernel: 7, stride: 2, padding: 3, bias: false, rng: rng)
         bn1 = BatchNorm2d(64)
-        var inplanes = 64, dilation = 1
-        func stage(_ planes: Int, _ count: Int, stride: Int, dilate: Bool = false) -> Sequential {
+        var inplanes = 64, dilation = 1, blockIndex = 0
+        let totalBlocks = blocks.reduce(0, +)
+        func stage(_ planes: Int, _ count: Int, stride: Int, dilate: Bool = false, dropBlock: Bool = false) -> Sequential {
             let previousDilation = dilation
             var stride = stride
             if dilate { dilation *= stride; stride = 1 }
@@ -40,23 +46,30 @@ public final class ResNet: Module {
                     downsample = Sequential(Conv2d(inplanes, planes * expansion, kernel: 1, stride: s, bias: false, rng: rng),
                                             BatchNorm2d(planes * expansion))
                 }
+                let rate = Regularization.depthRate(regularization.stochasticDepth ?? 0, block: blockIndex, of: totalBlocks)
+                let extras = BlockRegularization(
+                    stochasticDepth: rate > 0 ? StochasticDepth(rate, rng: regularization.noise) : nil,
+                    dropBlock: dropBlock ? regularization.dropBlockLayer() : nil)
                 let block: Module = bottleneck
-                    ? Bottleneck(inplanes, planes, stride: s, dilation: d, downsample: downsample, rng: rng)
-                    : BasicBlock(inplanes, planes, stride: s, dilation: d, downsample: downsample, rng: rng)
+                    ? Bottleneck(inplanes, planes, stride: s, dilation: d, downsample: downsample, extras: extras, rng: rng)
+                    : BasicBlock(inplanes, planes, stride: s, dilation: d, downsample: downsample, extras: extras, rng: rng)
                 inplanes = planes * expansion
+                blockIndex += 1
                 return block
             })
         }
         layer1 = stage(64, blocks[0], stride: 1)
         layer2 = stage(128, blocks[1], stride: 2, dilate: dilate[0])
-        layer3 = stage(256, blocks[2], stride: 2, dilate: dilate[1])
-        layer4 = stage(512, blocks[3], stride: 2, dilate: dilate[2])
+        layer3 = stage(256, blocks[2], stride: 2, dilate: dilate[1], dropBlock: true)
+        layer4 = stage(512, blocks[3], stride: 2, dilate: dilate[2], dropBlock: true)
+        dropout = regularization.dropout > 0 ? Dropout(regularization.dropout, rng: regularization.noise) : nil
         fc = classes.map { Linear(512 * expansion, $0, rng: rng) }
     }
 
     override public func forward(_ x: Tensor) -> Tensor {
         guard let fc else { preconditionFailure("a ResNet backbone without classifier has stages(x), not forward(x)") }
-        return fc(avgpool(stages(x)[3]).flattened())
+        let pooled = avgpool(stages(x)[3]).flattened()
+        return fc(dropout?(pooled) ?? pooled)
     }
 
     /// The outputs of layer1…layer4 (strides 4, 8, 16, 32 without dilation), for dense heads.
@@ -75,19 +88,25 @@ public final class BasicBlock: Module {
     public let conv2: Conv2d
     public let bn2: BatchNorm2d
     public let downsample: Sequential?
+    public let stochastic_depth: StochasticDepth?
+    public let drop_block: DropBlock2d?
 
-    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, rng: RandomSource) {
+    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, extras: BlockRegularization, rng: RandomSource) {
         conv1 = Conv2d(inplanes, planes, kernel: 3, stride: stride, padding: dilation, dilation: dilation, bias: false, rng: rng)
         bn1 = BatchNorm2d(planes)
         conv2 = Conv2d(planes, planes, kernel: 3, padding: dilation, dilation: dilation, bias: false, rng: rng)
         bn2 = BatchNorm2d(planes)
         self.downsample = downsample
+        stochastic_depth = extras.stochasticDepth
+        drop_block = extras.dropBlock
     }
 
     override public func forward(_ x: Tensor) -> Tensor {
         let out = bn2(conv2(relu(bn1(conv1(x)))))
-        return relu(out + (downsample?(x) ?? x))
+        return extras.apply(branch: out, identity: downsample?(x) ?? x, relu: relu)
     }
+
+    private var extras: BlockRegularization { BlockRegularization(stochasticDepth: stochastic_depth, dropBlock: drop_block) }
 }
 
 public final class Bottleneck: Module {
@@ -99,8 +118,10 @@ public final class Bottleneck: Module {
     public let bn3: BatchNorm2d
     public let relu = Function.relu()
     public let downsample: Sequential?
+    public let stochastic_depth: StochasticDepth?
+    public let drop_block: DropBlock2d?
 
-    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, rng: RandomSource) {
+    init(_ inplanes: Int, _ planes: Int, stride: Int, dilation: Int, downsample: Sequential?, extras: BlockRegularization, rng: RandomSource) {
         conv1 = Conv2d(inplanes, planes, kernel: 1, bias: false, rng: rng)
         bn1 = BatchNorm2d(planes)
         conv2 = Conv2d(planes, planes, kernel: 3, stride: stride, padding: dilation, dilation: dilation, bias: false, rng: rng)
@@ -108,10 +129,25 @@ public final class Bottleneck: Module {
         conv3 = Conv2d(planes, planes * 4, kernel: 1, bias: false, rng: rng)
         bn3 = BatchNorm2d(planes * 4)
         self.downsample = downsample
+        stochastic_depth = extras.stochasticDepth
+        drop_block = extras.dropBlock
     }
 
     override public func forward(_ x: Tensor) -> Tensor {
         let out = bn3(conv3(relu(bn2(conv2(relu(bn1(conv1(x))))))))
-        return relu(out + (downsample?(x) ?? x))
+        return extras.apply(branch: out, identity: downsample?(x) ?? x, relu: relu)
+    }
+
+    private var extras: BlockRegularization { BlockRegularization(stochasticDepth: stochastic_depth, dropBlock: drop_block) }
+}
+
+/// The optional regularisers of a residual block: stochastic depth on the branch, DropBlock on the block's output.
+struct BlockRegularization {
+    var stochasticDepth: StochasticDepth?
+    var dropBlock: DropBlock2d?
+
+    func apply(branch: Tensor, identity: Tensor, relu: Function) -> Tensor {
+        let out = relu((stochasticDepth?(branch) ?? branch) + identity)
+        return dropBlock?(out) ?? out
     }
 }

@@ -14,21 +14,26 @@ public enum Architecture: String, CaseIterable, Sendable {
         }
     }
 
-    /// A model with freshly initialised weights.
-    public func make(classes: Int? = nil, seed: UInt64 = 0) -> Module {
-        switch self {
-        case .shapes_cnn: shapesCNN(classes: classes ?? 6, seed: seed)
-        case .resnet18: ResNet(.resnet18, classes: classes ?? 1000, seed: seed)
-        case .resnet34: ResNet(.resnet34, classes: classes ?? 1000, seed: seed)
-        case .resnet50: ResNet(.resnet50, classes: classes ?? 1000, seed: seed)
-        case .convnext_tiny: ConvNeXt(.tiny, classes: classes ?? 1000, seed: seed)
-        case .convnext_nano: ConvNeXt(.nano, classes: classes ?? 6, seed: seed)
+    /// A model with freshly initialised weights. `regularization` applies to the classifiers (segmentation and
+    /// detection models are built without it).
+    public func make(classes: Int? = nil, seed: UInt64 = 0, regularization: Regularization = Regularization()) -> Module {
+        let r = regularization
+        return switch self {
+        case .shapes_cnn: shapesCNN(classes: classes ?? 6, seed: seed, regularization: r)
+        case .resnet18: ResNet(.resnet18, classes: classes ?? 1000, seed: seed, regularization: r)
+        case .resnet34: ResNet(.resnet34, classes: classes ?? 1000, seed: seed, regularization: r)
+        case .resnet50: ResNet(.resnet50, classes: classes ?? 1000, seed: seed, regularization: r)
+        case .convnext_tiny: ConvNeXt(.tiny, classes: classes ?? 1000, seed: seed, regularization: r)
+        case .convnext_nano: ConvNeXt(.nano, classes: classes ?? 6, seed: seed, regularization: r)
         case .deeplabv3plus_resnet18: DeepLabV3Plus(backbone: .resnet18, classes: classes ?? 21, seed: seed)
         case .deeplabv3plus_resnet50: DeepLabV3Plus(backbone: .resnet50, classes: classes ?? 21, seed: seed)
         case .unet_small: UNet(classes: classes ?? 4, seed: seed)
         case .centernet_resnet18: CenterNet(backbone: .resnet18, classes: classes ?? 80, seed: seed)
         }
     }
+
+    /// Whether the model has residual blocks (where stochastic depth applies).
+    public var hasResidualBlocks: Bool { self != .shapes_cnn && task == .classification }
 
     /// The smallest height and width the architecture accepts (its total down-sampling).
     public var minimumInputSize: Int {
