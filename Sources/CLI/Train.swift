@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import Training
 
-/// `fovea train --config FILE.yaml [--resume] [--run-dir DIR]`: a classification run with checkpoints and run
+/// `fovea train --config FILE.yaml [--resume [--extend-steps]] [--run-dir DIR]`: a classification run with checkpoints and run
 /// records (keys in docs/training.md). Ctrl-C saves a checkpoint and exits; `--resume` continues exactly.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a classifier from a YAML config.")
@@ -10,6 +10,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The YAML config (keys and defaults: docs/training.md).") var config: String
     @Flag(help: "Continue from the newest checkpoint in the run directory.") var resume = false
     @Option(name: .customLong("run-dir"), help: "Run directory (overrides the config's run_dir).") var runDir: String?
+    @Flag(name: .customLong("extend-steps"), help: "With --resume: accept a larger `steps` (constant and step schedules only).")
+    var extendSteps = false
 
     func run() throws {
         var settings: TrainingConfig
@@ -17,7 +19,7 @@ struct TrainCommand: ParsableCommand {
         if let runDir { settings.runDir = runDir }
         let trainer: Trainer
         do {
-            trainer = try Trainer(config: settings, runDirectory: URL(fileURLWithPath: settings.runDir), resume: resume)
+            trainer = try Trainer(config: settings, runDirectory: URL(fileURLWithPath: settings.runDir), resume: resume, extendSteps: extendSteps)
         } catch let error as TrainingError { throw InputError(error.description) }
         let progress = ProgressLine(every: settings.logEvery, startStep: trainer.step)
         trainer.onEvent = { progress.show($0) }

@@ -5,7 +5,9 @@ import Tensors
 
 /// Batches of an ImageFolder for classification. The order of epoch e and the augmentation of each sample are
 /// pure functions of (seed, epoch, sample), so any step's batch can be rebuilt without replaying the earlier ones.
-public final class ClassificationBatches {
+/// Safe to use from several threads (a prefetching loader assembles batches while the model trains): the decoded
+/// image cache is the only mutable state, and a lock guards it.
+public final class ClassificationBatches: @unchecked Sendable {
     public let dataset: ImageFolder
     public let training: [Int]
     public let validation: [Int]
@@ -14,6 +16,7 @@ public final class ClassificationBatches {
     let preprocessing: Preprocessing
     let augmentation: AugmentationPipeline?
     private var decoded: [Int: PlanarImage] = [:]
+    private let decodedLock = NSLock()
 
     public init(dataset: ImageFolder, config: TrainingConfig) {
         self.dataset = dataset
@@ -65,11 +68,11 @@ public final class ClassificationBatches {
 
     /// Decoded once and kept: an epoch re-reads every image.
     private func image(_ index: Int) throws -> PlanarImage {
-        if let cached = decoded[index] { return cached }
+        if let cached = decodedLock.withLock({ decoded[index] }) { return cached }
         let path = dataset.samples[index].path
         let image: PlanarImage
         do { image = PlanarImage(try ImageCodecs.read(path: path).rgb8()) } catch { throw TrainingError("\(error)") }
-        decoded[index] = image
+        decodedLock.withLock { decoded[index] = image }
         return image
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// TensorBoard scalar summaries in an `events.out.tfevents.*` file: TFRecord framing (length, masked CRC-32C of
+/// TensorBoard scalar and image summaries in an `events.out.tfevents.*` file: TFRecord framing (length, masked CRC-32C of
 /// the length, payload, masked CRC-32C of the payload) around hand-encoded `Event` protocol buffers, so no
 /// protobuf dependency is needed for the three messages involved.
 public final class TensorBoardEvents {
@@ -31,6 +31,26 @@ public final class TensorBoardEvents {
             v.float(2, Float(value))
             summary.bytes(1, v.data)
         }
+        var event = Protobuf()
+        event.double(1, wallTime.timeIntervalSince1970)
+        event.varint(2, UInt64(bitPattern: Int64(step)))
+        event.bytes(5, summary.data)
+        try write(record: event.data)
+    }
+
+    /// An image summary: `png` is a PNG file of `width` × `height` pixels with `channels` (1 gray, 3 RGB, 4 RGBA),
+    /// stored as `Summary.Image` (height 1, width 2, colorspace 3, encoded_image_string 4) under `tag`.
+    public func image(step: Int, tag: String, png: Data, width: Int, height: Int, channels: Int, wallTime: Date = Date()) throws {
+        var image = Protobuf()
+        image.varint(1, UInt64(height))
+        image.varint(2, UInt64(width))
+        image.varint(3, UInt64(channels))
+        image.bytes(4, png)
+        var value = Protobuf()
+        value.bytes(1, Data(tag.utf8))
+        value.bytes(4, image.data)
+        var summary = Protobuf()
+        summary.bytes(1, value.data)
         var event = Protobuf()
         event.double(1, wallTime.timeIntervalSince1970)
         event.varint(2, UInt64(bitPattern: Int64(step)))

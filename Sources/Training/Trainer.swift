@@ -39,6 +39,8 @@ public final class Trainer {
     public let optimizer: Optimizer
     public let schedule: LearningRateSchedule
     public let batches: ClassificationBatches
+    /// Dropout, DropBlock (with its schedule) and stochastic depth, as the config asks.
+    public let regularizers: StepRegularizers
     public let checkpoints: CheckpointStore
     public let metrics: MetricsLog
     /// RUN/tensorboard/events.out.tfevents.*: the same scalars as metrics.csv, for TensorBoard.
@@ -54,8 +56,10 @@ public final class Trainer {
     public var shouldStop: () -> Bool = { false }
 
     /// Prepares a run in `runDirectory`. With `resume`, continues from its newest checkpoint (a fresh start when
-    /// there is none); without, a folder that already holds checkpoints is refused rather than overwritten.
-    public init(config: TrainingConfig, runDirectory: URL, resume: Bool, revision: SourceRevision = .current()) throws {
+    /// there is none) and refuses a config whose hyper-parameters differ from the checkpoint's, except a larger
+    /// `steps` with `extendSteps`; without, a folder that already holds checkpoints is refused rather than overwritten.
+    public init(config: TrainingConfig, runDirectory: URL, resume: Bool, extendSteps: Bool = false,
+                revision: SourceRevision = .current()) throws {
         self.config = config
         self.runDirectory = runDirectory
         self.revision = revision
@@ -73,8 +77,13 @@ public final class Trainer {
         guard !batches.training.isEmpty else {
             throw TrainingError("\(config.data): no training images left after holding out val_fraction \(config.valFraction)")
         }
-        model = architecture.make(classes: dataset.classes.count, seed: UInt64(bitPattern: Int64(config.seed)))
+        regularizers = StepRegularizers(config)
+        model = architecture.make(classes: dataset.classes.count, seed: UInt64(bitPattern: Int64(config.seed)), regularization: regularizers.options)
         model.train()
+        for path in config.gradientCheckpointing {
+            guard let block = model.module(at: path) else { throw TrainingError("gradient_checkpointing: '\(path)' is not a module of \(config.model)") }
+            GradientCheckpointing.enable(block, noise: [regularizers.options.noise])
+        }
         let groups = ParameterGroup.standard(model, rate: Float(config.lr), weightDecay: Float(config.weightDecay))
         switch config.optimizer {
         case .sgd: optimizer = SGD(groups, momentum: Float(config.momentum), nesterov: config.nesterov)
@@ -90,6 +99,15 @@ public final class Trainer {
                 throw TrainingError("\(runDirectory.path): holds checkpoints already; pass --resume to continue it or choose another run directory")
             }
             let meta = try checkpoints.meta(at: latest)
+            let changed = ResumeCompatibility.changes(recorded: meta.hyperparameters, now: config.hyperparameters, extendSteps: extendSteps)
+            guard changed.isEmpty else {
+                let hint = changed.contains { $0.hasPrefix("steps:") } ? "; a constant or step schedule can run longer with --extend-steps" : ""
+                throw TrainingError("\(latest.appendingPathComponent("meta.json").path): hyper-parameters differ from the checkpoint's: "
+                                    + changed.joined(separator: ", ") + "; resume with the recorded values or start a new run directory" + hint)
+            }
+            if extendSteps, meta.hyperparameters["steps"] != "\(config.steps)", let problem = ResumeCompatibility.extensionProblem(config) {
+                throw TrainingError(problem)
+            }
             guard meta.dataset.fingerprint == fingerprint else {
                 throw TrainingError("\(config.data): the dataset changed since \(latest.path) (fingerprint \(meta.dataset.fingerprint.prefix(12))…, now \(fingerprint.prefix(12))…)")
             }
@@ -124,8 +142,9 @@ public final class Trainer {
     /// Trains until `config.steps` (or `stopAfter` steps, for tests that interrupt a run). Returns how it ended.
     public func run(stopAfter: Int? = nil) throws -> TrainingOutcome {
         let end = min(config.steps, stopAfter ?? .max)
+        let upcoming = TrainingBatchStream(batches, steps: step..<end, workers: config.loaderWorkers)
         while step < end {
-            if let layer = try trainStep() {
+            if let layer = try trainStep(upcoming.next()) {
                 try metrics.flush()
                 return .nonFinite(step: step, layer: layer)
             }
@@ -140,8 +159,9 @@ public final class Trainer {
         return .finished(steps: step)
     }
 
-    /// One optimizer step; returns the offending layer when the loss or a gradient is not finite.
-    func trainStep() throws -> String? {
+    /// One optimizer step on `batch`, the training batch of this step; returns the offending layer when the loss or
+    /// a gradient is not finite.
+    func trainStep(_ batch: (inputs: Tensor, labels: [Int])) throws -> String? {
         let rate = schedule.rate(at: step)
         optimizer.setRate(rate)
         if let momentum = schedule.momentum(at: step) {
@@ -149,7 +169,8 @@ public final class Trainer {
             if let adam = optimizer as? AdamW { adam.beta1 = momentum }
         }
         optimizer.zeroGrad()
-        let (inputs, labels) = try batches.trainingBatch(step: step)
+        regularizers.prepare(model, step: step)
+        let (inputs, labels) = batch
         let loss = crossEntropy(model(inputs), targets: labels, labelSmoothing: Float(config.labelSmoothing))
         let value = loss.item
         loss.backward()
@@ -182,6 +203,7 @@ public final class Trainer {
         model.eval()
         defer { model.train() }
         var lossSum = 0.0, correct = 0, count = 0
+        var shown: [Tensor] = [], shownCorrect: [Bool] = []
         for (inputs, labels) in try batches.validationBatches() {
             let logits = withoutGrad { model(inputs) }
             lossSum += Double(crossEntropy(logits, targets: labels).item) * Double(labels.count)
@@ -190,6 +212,10 @@ public final class Trainer {
                 var best = 0
                 for c in 1..<classes where logits.data[i * classes + c] > logits.data[i * classes + best] { best = c }
                 if best == label { correct += 1 }
+                if shown.count < config.imageSamples {
+                    shown.append(inputs.sliced(axis: 0, i..<(i + 1)))
+                    shownCorrect.append(best == label)
+                }
             }
             count += labels.count
         }
@@ -198,6 +224,12 @@ public final class Trainer {
         evaluations.append(.init(step: step, trainLoss: trainMean, valLoss: valLoss, valAcc: valAcc))
         metrics.log(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
         try events.scalars(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
+        if !shown.isEmpty {
+            let grid = ValidationGrid(columns: 8, mean: config.mean, std: config.std).render(Tensor.concat(shown, axis: 0), correct: shownCorrect)
+            let png: Data
+            do { png = try ImageCodecs.encodePNG(grid) } catch { throw TrainingError(error.description) }
+            try events.image(step: step - 1, tag: "val_samples", png: png, width: grid.width, height: grid.height, channels: 3)
+        }
         onEvent(.evaluation(step: step, valLoss: valLoss, valAcc: valAcc))
         let history = evaluations.map { (train: $0.trainLoss, validation: $0.valLoss) }
         for a in advisor.observeEvaluation(step, history: history) { record(a) }

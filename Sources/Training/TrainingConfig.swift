@@ -31,6 +31,12 @@ public struct TrainingConfig: Sendable, Equatable {
     public var gamma = 0.1
     public var clipGradNorm = 0.0
     public var labelSmoothing = 0.0
+    public var dropout = 0.0
+    public var dropBlock = 0.0
+    public var dropBlockSize = 7
+    public var dropBlockRampSteps = 0
+    /// nil: the architecture's own rate (ConvNeXt's), none for ResNet.
+    public var stochasticDepth: Double?
     public var evalEvery = 20
     public var checkpointEvery = 0
     public var keepLast = 3
@@ -38,6 +44,10 @@ public struct TrainingConfig: Sendable, Equatable {
     public var bestMode = MetricMode.max
     public var overfitPatience = 3
     public var logEvery = 10
+    public var loaderWorkers = 1
+    public var imageSamples = 16
+    /// Module paths (`layer2`, `features.5`) whose forward is recomputed in backward instead of kept.
+    public var gradientCheckpointing: [String] = []
 
     public init() {}
 
@@ -49,11 +59,13 @@ public struct TrainingConfig: Sendable, Equatable {
         func list(_ xs: [Double]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
         return [("augment", "\(augment)"), ("batch_size", "\(batchSize)"), ("best_metric", bestMetric), ("best_mode", bestMode.rawValue),
                 ("checkpoint_every", "\(checkpointEvery)"), ("clip_grad_norm", "\(clipGradNorm)"), ("data", data),
-                ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
-                ("label_smoothing", "\(labelSmoothing)"), ("log_every", "\(logEvery)"), ("lr", "\(lr)"), ("mean", list(mean)),
+                ("drop_block", "\(dropBlock)"), ("drop_block_ramp_steps", "\(dropBlockRampSteps)"), ("drop_block_size", "\(dropBlockSize)"),
+                ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
+                ("label_smoothing", "\(labelSmoothing)"), ("loader_workers", "\(loaderWorkers)"), ("log_every", "\(logEvery)"), ("lr", "\(lr)"), ("mean", list(mean)),
                 ("model", model), ("momentum", "\(momentum)"), ("nesterov", "\(nesterov)"), ("optimizer", optimizer.rawValue),
                 ("overfit_patience", "\(overfitPatience)"), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
-                ("std", list(std)), ("step_size", "\(stepSize)"), ("steps", "\(steps)"), ("val_fraction", "\(valFraction)"),
+                ("std", list(std)), ("step_size", "\(stepSize)"), ("steps", "\(steps)"),
+                ("stochastic_depth", stochasticDepth.map { "\($0)" } ?? "null"), ("val_fraction", "\(valFraction)"),
                 ("warmup_steps", "\(warmupSteps)"), ("weight_decay", "\(weightDecay)")]
     }
 }
@@ -105,12 +117,32 @@ extension TrainingConfig {
         if batchSize < 1 { throw ConfigError("\(at("batch_size")): must be at least 1") }
         if imageSize < 8 { throw ConfigError("\(at("image_size")): must be at least 8") }
         if !(0..<1).contains(valFraction) { throw ConfigError("\(at("val_fraction")): must lie in [0, 1)") }
+        if !gradientCheckpointing.isEmpty, let architecture = Architecture(rawValue: model) {
+            let built = architecture.make(classes: 2)
+            for path in gradientCheckpointing where path.isEmpty || built.module(at: path) == nil {
+                let blocks = built.namedChildren.map(\.0).joined(separator: ", ")
+                throw ConfigError("\(at("gradient_checkpointing")): '\(path)' is not a module of \(model) (its top-level modules: \(blocks))")
+            }
+        }
+        if imageSamples < 0 { throw ConfigError("\(at("image_samples")): must not be negative (0: no image summaries)") }
+        if loaderWorkers < 0 { throw ConfigError("\(at("loader_workers")): must not be negative (0 builds batches on the training thread)") }
         if evalEvery < 1 { throw ConfigError("\(at("eval_every")): must be at least 1") }
         if keepLast < 1 { throw ConfigError("\(at("keep_last")): must be at least 1") }
         if !(lr > 0) { throw ConfigError("\(at("lr")): must be positive") }
         if clipGradNorm < 0 { throw ConfigError("\(at("clip_grad_norm")): must not be negative (0 turns clipping off)") }
         if mean.count != 3 { throw ConfigError("\(at("mean")): expected 3 values (R, G, B)") }
         if std.count != 3 || std.contains(where: { !($0 > 0) }) { throw ConfigError("\(at("std")): expected 3 positive values") }
+        if !(0..<1).contains(dropout) { throw ConfigError("\(at("dropout")): must lie in [0, 1)") }
+        if !(0..<1).contains(dropBlock) { throw ConfigError("\(at("drop_block")): must lie in [0, 1)") }
+        if dropBlockSize < 1 || dropBlockSize % 2 == 0 { throw ConfigError("\(at("drop_block_size")): must be an odd positive integer") }
+        if dropBlockRampSteps < 0 { throw ConfigError("\(at("drop_block_ramp_steps")): must not be negative (0: the target from the first step)") }
+        if let stochasticDepth {
+            if !(0..<1).contains(stochasticDepth) { throw ConfigError("\(at("stochastic_depth")): must lie in [0, 1)") }
+            if stochasticDepth > 0, Architecture(rawValue: model)?.hasResidualBlocks == false {
+                throw ConfigError("\(at("stochastic_depth")): \(model) has no residual blocks to drop")
+            }
+        }
+        if !(0..<1).contains(labelSmoothing) { throw ConfigError("\(at("label_smoothing")): must lie in [0, 1)") }
         if !["val_acc", "val_loss", "train_loss"].contains(bestMetric) { throw ConfigError("\(at("best_metric")): expected val_acc, val_loss or train_loss") }
     }
 
@@ -124,6 +156,12 @@ extension TrainingConfig {
     }
     private static func double(_ path: WritableKeyPath<TrainingConfig, Double>) -> Setter {
         { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "a number", number) }
+    }
+    private static func optionalDouble(_ path: WritableKeyPath<TrainingConfig, Double?>) -> Setter {
+        { (config, node, at) throws(ConfigError) in
+            if case .scalar(let s) = node, ["null", "~", ""].contains(s.string) { config[keyPath: path] = nil; return }
+            config[keyPath: path] = try scalar(node, at, "a number or null", number)
+        }
     }
     private static func bool(_ path: WritableKeyPath<TrainingConfig, Bool>) -> Setter {
         { (config, node, at) throws(ConfigError) in
@@ -140,6 +178,15 @@ extension TrainingConfig {
             guard case .sequence(let items) = node else { throw ConfigError("\(at): expected a list of numbers, got \(describe(node))") }
             var values: [Double] = []
             for item in items { values.append(try scalar(item, at, "a list of numbers", number)) }
+            config[keyPath: path] = values
+        }
+    }
+
+    private static func strings(_ path: WritableKeyPath<TrainingConfig, [String]>) -> Setter {
+        { (config, node, at) throws(ConfigError) in
+            guard case .sequence(let items) = node else { throw ConfigError("\(at): expected a list of module paths, got \(describe(node))") }
+            var values: [String] = []
+            for item in items { values.append(try scalar(item, at, "a list of module paths") { $0 }) }
             config[keyPath: path] = values
         }
     }
@@ -171,8 +218,11 @@ extension TrainingConfig {
         "augment": bool(\.augment), "mean": doubles(\.mean), "std": doubles(\.std), "optimizer": choice(\.optimizer),
         "lr": double(\.lr), "weight_decay": double(\.weightDecay), "momentum": double(\.momentum), "nesterov": bool(\.nesterov),
         "schedule": choice(\.schedule), "warmup_steps": int(\.warmupSteps), "step_size": int(\.stepSize), "gamma": double(\.gamma),
-        "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing), "eval_every": int(\.evalEvery),
+        "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing),
+        "dropout": double(\.dropout), "drop_block": double(\.dropBlock), "drop_block_size": int(\.dropBlockSize),
+        "drop_block_ramp_steps": int(\.dropBlockRampSteps), "stochastic_depth": optionalDouble(\.stochasticDepth), "eval_every": int(\.evalEvery),
         "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": string(\.bestMetric),
-        "best_mode": choice(\.bestMode), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery),
+        "best_mode": choice(\.bestMode), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery), "loader_workers": int(\.loaderWorkers), "image_samples": int(\.imageSamples),
+        "gradient_checkpointing": strings(\.gradientCheckpointing),
     ]
 }

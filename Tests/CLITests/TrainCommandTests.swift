@@ -68,6 +68,15 @@ import Testing
         #expect(again.status == 1 && again.err.contains("--resume"), "an existing run is not overwritten")
         let resumed = try runFovea(["train", "--config", config, "--run-dir", runDir.path, "--resume"])
         #expect(resumed.status == 0 && resumed.out.hasPrefix("trained 36 steps;"), "\(resumed.err)")
+
+        // A resume with other hyper-parameters is refused, naming each changed key with its old and new value.
+        let changed = try writeConfig(String(contentsOfFile: config, encoding: .utf8)
+            .replacingOccurrences(of: "lr: 0.003", with: "lr: 0.01").replacingOccurrences(of: "steps: 36", with: "steps: 48"), in: folder)
+        let refused = try runFovea(["train", "--config", changed, "--run-dir", runDir.path, "--resume"])
+        #expect(refused.status == 1, "\(refused.err)")
+        #expect(refused.err.contains("hyper-parameters differ from the checkpoint's: lr: 0.003 → 0.01, steps: 36 → 48"), "\(refused.err)")
+        #expect(refused.err.split(separator: "\n").count == 1)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: runDir.appendingPathComponent("checkpoints").path).sorted() == checkpoints)
     }
 
     @Test func configErrorsNameFileLineAndKey() throws {

@@ -82,3 +82,61 @@ import Training
         #expect(CheckpointStore(runDirectory: folder).list().last?.step == step, "the newest checkpoint is the last finite step")
     }
 }
+
+/// `--resume` continues the recorded run, so changed hyper-parameters are refused by name.
+@Suite(.serialized) struct ResumeCompatibilityTests {
+    let revision = SourceRevision(commit: "test", dirty: false)
+
+    @Test func changedKeysAreListedOldToNew() {
+        var config = TrainingFixtures.smallConfig()
+        let recorded = Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) })
+        config.lr = 0.01
+        config.weightDecay = 0
+        config.logEvery = 1  // bookkeeping: free
+        config.runDir = "elsewhere"
+        #expect(ResumeCompatibility.changes(recorded: recorded, now: config.hyperparameters, extendSteps: false)
+                == ["lr: 0.003 → 0.01", "weight_decay: 0.05 → 0.0"])
+        var longer = TrainingFixtures.smallConfig(steps: 20)
+        #expect(ResumeCompatibility.changes(recorded: recorded, now: longer.hyperparameters, extendSteps: false) == ["steps: 12 → 20"])
+        #expect(ResumeCompatibility.changes(recorded: recorded, now: longer.hyperparameters, extendSteps: true).isEmpty)
+        longer.steps = 6
+        #expect(ResumeCompatibility.changes(recorded: recorded, now: longer.hyperparameters, extendSteps: true) == ["steps: 12 → 6"], "only longer")
+        var older = recorded
+        older["dropout"] = nil  // a checkpoint written before the key existed holds its default
+        #expect(ResumeCompatibility.changes(recorded: older, now: TrainingFixtures.smallConfig().hyperparameters, extendSteps: false).isEmpty)
+    }
+
+    @Test func trainerRefusesAChangedLearningRate() throws {
+        let folder = TrainingFixtures.temporaryFolder("changed")
+        _ = try Trainer(config: TrainingFixtures.smallConfig(steps: 4), runDirectory: folder, resume: false, revision: revision).run()
+        var changed = TrainingFixtures.smallConfig(steps: 4)
+        changed.lr = 0.01
+        #expect {
+            _ = try Trainer(config: changed, runDirectory: folder, resume: true, revision: revision)
+        } throws: { error in
+            (error as? TrainingError)?.description.contains("hyper-parameters differ from the checkpoint's: lr: 0.003 → 0.01") == true
+        }
+    }
+
+    /// A constant-rate run extended with --extend-steps gives the losses of a run that was that long from the start.
+    @Test func extendedConstantRunMatchesALongerOne() throws {
+        var short = TrainingFixtures.smallConfig(steps: 5)
+        short.schedule = .constant
+        var long = short
+        long.steps = 9
+        let whole = try Trainer(config: long, runDirectory: TrainingFixtures.temporaryFolder("long"), resume: false, revision: revision)
+        _ = try whole.run()
+        let folder = TrainingFixtures.temporaryFolder("extend")
+        _ = try Trainer(config: short, runDirectory: folder, resume: false, revision: revision).run()
+        let extended = try Trainer(config: long, runDirectory: folder, resume: true, extendSteps: true, revision: revision)
+        #expect(try extended.run() == .finished(steps: 9))
+        #expect(extended.trainLosses.map(\.bitPattern) == whole.trainLosses.map(\.bitPattern))
+
+        var cycled = short
+        cycled.schedule = .onecycle
+        let cycleFolder = TrainingFixtures.temporaryFolder("cycle")
+        _ = try Trainer(config: cycled, runDirectory: cycleFolder, resume: false, revision: revision).run()
+        cycled.steps = 9
+        #expect(throws: TrainingError.self) { _ = try Trainer(config: cycled, runDirectory: cycleFolder, resume: true, extendSteps: true, revision: self.revision) }
+    }
+}
