@@ -24,7 +24,8 @@ public final class ClassificationBatches: @unchecked Sendable {
         (training, validation) = dataset.split(validationFraction: config.valFraction, seed: seed)
         batchSize = config.batchSize
         preprocessing = Preprocessing(size: config.imageSize, resize: .stretch, mean: config.mean.map(Float.init), std: config.std.map(Float.init))
-        augmentation = config.augment ? AugmentationPipeline.defaults(for: .classification) : nil
+        augmentation = !config.augment ? nil
+            : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)
     }
 
     /// Whole batches per epoch (the last partial one is dropped, as `drop_last=True`), at least one.

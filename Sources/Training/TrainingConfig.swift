@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import NN
 import Yams
@@ -18,6 +19,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var imageSize = 64
     public var valFraction = 0.2
     public var augment = true
+    /// The augmentation steps; nil: the classification defaults (`AugmentationPipeline.defaults(for:)`).
+    public var augmentation: [Augmentation]?
     public var mean: [Double] = [0.485, 0.456, 0.406]
     public var std: [Double] = [0.229, 0.224, 0.225]
     public var optimizer = OptimizerKind.adamw
@@ -57,7 +60,7 @@ public struct TrainingConfig: Sendable, Equatable {
     /// The keys as the YAML file spells them, with their values, for hparams.yaml and meta.json.
     public var hyperparameters: [(key: String, value: String)] {
         func list(_ xs: [Double]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
-        return [("augment", "\(augment)"), ("batch_size", "\(batchSize)"), ("best_metric", bestMetric), ("best_mode", bestMode.rawValue),
+        return [("augment", "\(augment)"), ("augmentation", augmentation.map(AugmentationSyntax.describe) ?? "default"), ("batch_size", "\(batchSize)"), ("best_metric", bestMetric), ("best_mode", bestMode.rawValue),
                 ("checkpoint_every", "\(checkpointEvery)"), ("clip_grad_norm", "\(clipGradNorm)"), ("data", data),
                 ("drop_block", "\(dropBlock)"), ("drop_block_ramp_steps", "\(dropBlockRampSteps)"), ("drop_block_size", "\(dropBlockSize)"),
                 ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
@@ -91,12 +94,17 @@ extension TrainingConfig {
         var config = TrainingConfig(), sawData = false
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? "", at = "\(file):\(line(keyNode)): \(key)"
+            if key == "augmentation" {
+                config.augmentation = try AugmentationSyntax.parse(value, file: file)
+                continue
+            }
             guard let setter = setters[key] else {
-                throw ConfigError("\(at): unknown key (known: \(setters.keys.sorted().joined(separator: ", ")))")
+                throw ConfigError("\(at): unknown key (known: \((Array(setters.keys) + ["augmentation"]).sorted().joined(separator: ", ")))")
             }
             try setter(&config, value, at)
             if key == "data" { sawData = true }
         }
+        config.augmentation = config.augmentation.map { AugmentationSyntax.resolvingImageSize($0, config.imageSize) }
         guard sawData, !config.data.isEmpty else { throw ConfigError("\(file): data: required (the ImageFolder to train on)") }
         try config.validate(file: file, mapping: mapping)
         return config
