@@ -109,6 +109,7 @@ import Testing
         var drawings: [(String, any Drawing)] = []
         let map: [Float] = (0..<49).map { Float($0) / 48 }
         drawings.append(("heatmap", HeatmapOverlay(image: image, map: map, mapWidth: 7, mapHeight: 7, minSide: 256)))
+        drawings.append(("heatmap-scale", HeatmapScale(colormap: .jet, lowLabel: "ignored", highLabel: "looked at")))
         let boxes: [LabelledBox] = [
             LabelledBox(box: [10, 20, 50, 40], label: "circle", role: .groundTruth),
             LabelledBox(box: [14, 18, 50, 44], label: "circle 0.92", role: .truePositive),

@@ -35,6 +35,15 @@ import Testing
         #expect(decoded.eightBitSamples() == Colormap.turbo.overlay(image: image, map: map, imageWeight: 0.3))
     }
 
+    /// The key under a heat map runs through the overlay's own colours: its ends are the table's ends.
+    @Test func heatmapScaleShowsTheOverlayColours() {
+        let canvas = HeatmapScale(colormap: .jet, width: 256).render(scale: 1)
+        let table = Colormap.jet.opencvTable
+        #expect(rgb(canvas.pixel(x: 0, y: 5)) == Array(table[0..<3]))
+        #expect(rgb(canvas.pixel(x: 255, y: 5)) == Array(table[765..<768]))
+        #expect(rgb(canvas.pixel(x: 128, y: 5)) == Array(table[384..<387]))
+    }
+
     @Test func sixteenBitGrayGivesTheSamePictureAsEightBitRGB() {
         let (w, h) = (16, 16)
         let levels = (0..<(w * h)).map { UInt8($0 % 256) }
