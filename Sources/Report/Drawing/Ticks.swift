@@ -17,14 +17,19 @@ enum Ticks {
         return stride(from: first, through: last, by: 1).map { cleaned($0 * step) }
     }
 
-    /// Powers of ten covering [low, high] (both > 0), thinned to at most about six; within one decade, also 2× and 5×.
+    /// Ticks for a log axis over [low, high] (both > 0). Up to three decades: 1, 2 and 5 × 10^k, from the last one
+    /// at or below `low` to the first at or above `high` (no empty decade around the data). More: powers of ten,
+    /// thinned to about six.
     static func logarithmic(_ low: Double, _ high: Double) -> [Double] {
         let first = Int(log10(low).rounded(.down))
         var last = Int(log10(high).rounded(.up))
         if last <= first { last = first + 1 }
-        if last - first == 1 {
-            let d = pow(10, Double(first))
-            return [d, 2 * d, 5 * d, 10 * d]
+        if last - first <= 3 {
+            let candidates = (first...last).flatMap { e in [1.0, 2, 5].map { $0 * pow(10, Double(e)) } }
+                .map { Double(String(format: "%.12g", $0))! }
+            let start = candidates.last { $0 <= low * (1 + 1e-12) } ?? candidates[0]
+            let end = candidates.first { $0 >= high * (1 - 1e-12) } ?? candidates[candidates.count - 1]
+            return candidates.filter { $0 >= start && $0 <= end }
         }
         let every = (last - first + 5) / 6
         let start = Int((Double(first) / Double(every)).rounded(.down)) * every
@@ -50,6 +55,7 @@ enum Ticks {
         if v == 0 { return "0" }
         let largest = ticks.map { abs($0) }.max() ?? abs(v)
         if step < 1e-3 && largest < 1e-2 { return exponent(v) }  // tiny values: "3e-4", not "0.0003"
+        if largest >= 1e9 { return exponent(v) }  // an exploding loss: "2e12", not "2000000M"
         if abs(v) >= 1e6 && step >= 1e5 { return trimmed(v / 1e6, decimals: decimals(step / 1e6)) + "M" }
         if abs(v) >= 1e4 && step >= 1e3 { return trimmed(v / 1e3, decimals: decimals(step / 1e3)) + "k" }
         return trimmed(v, decimals: decimals(step))
@@ -77,7 +83,13 @@ enum Ticks {
         return trimmed(v, decimals: min(decimals, 4))
     }
 
-    private static func decimals(_ step: Double) -> Int { max(0, Int((-log10(step)).rounded(.up))) }
+    /// The fewest decimals that write the spacing exactly (0.25 needs 2, 500 needs 0).
+    private static func decimals(_ step: Double) -> Int {
+        (0...8).first { d in
+            let scaled = step * pow(10, Double(d))
+            return abs(scaled - scaled.rounded()) < 1e-6 * max(scaled, 1)
+        } ?? 8
+    }
 
     private static func trimmed(_ v: Double, decimals: Int) -> String {
         var s = String(format: "%.\(decimals)f", v)
