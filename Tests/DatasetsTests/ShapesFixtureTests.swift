@@ -57,13 +57,40 @@ import Testing
         }
     }
 
-    /// Every difficulty the fixture promises shows up in the committed ten-image samples.
+    /// Every difficulty the fixture promises shows up in the committed ten-image samples: images 0–4 carry one
+    /// each, images 5–9 are plain.
     @Test(arguments: ShapesFixture.Task.allCases)
     func containsEveryDifficulty(task: ShapesFixture.Task) throws {
         let entries = try Self.manifest(Goldens.path("fixtures/shapes/\(task.rawValue)"))
         #expect(entries.count == 10)
+        #expect(Set(entries.prefix(5).map(\.difficulty)) == Set(Difficulty.allCases.map(\.rawValue)))
+        #expect(entries.suffix(5).allSatisfy { $0.difficulty == "plain" && $0.tags.isEmpty })
         let tags = Set(entries.flatMap(\.tags))
         #expect(tags == Set(Difficulty.allCases.map(\.rawValue)))
+    }
+
+    /// 80 % of the images are plain; the others show exactly the one difficulty the manifest names, each difficulty
+    /// equally often. In classification every class gets hard images, and look-alike only goes to the classes
+    /// that have one.
+    @Test(arguments: ShapesFixture.Task.allCases)
+    func mostImagesArePlainAndTheRestCarryOneDifficulty(task: ShapesFixture.Task) throws {
+        let folder = try TemporaryFolder()
+        defer { folder.remove() }
+        let summary = try ShapesFixture.write(task: task, images: 50, seed: 7, to: folder.path + "/out")
+        let entries = try Self.manifest(folder.path + "/out")
+        #expect(summary.plain == 40)
+        #expect(entries.filter { $0.difficulty == "plain" }.count == 40)
+        for difficulty in Difficulty.allCases {
+            #expect(entries.filter { $0.difficulty == difficulty.rawValue }.count == 2, "\(difficulty)")
+            #expect(summary.tagCounts[difficulty] == 2, "\(difficulty)")
+        }
+        for entry in entries {
+            #expect(entry.tags == (entry.difficulty == "plain" ? [] : [entry.difficulty]), "\(entry.file)")
+        }
+        guard task == .classification else { return }
+        let hard = entries.filter { $0.difficulty != "plain" }
+        #expect(Set(hard.map { $0.objects[0].class }) == Set(ShapeClass.allCases.map(\.rawValue)))
+        #expect(Set(hard.filter { $0.difficulty == "lookalike" }.map { $0.objects[0].class }) == ["rectangle", "ellipse"])
     }
 
     @Test func classificationIsABalancedImageFolder() throws {

@@ -50,4 +50,11 @@ struct RenderedScene {
         if !scene.clutter.isEmpty { imageTags.insert(.clutter) }
         self.imageTags = imageTags
     }
+
+    /// True when the picture shows `difficulty` and nothing else (no difficulty for nil), and, when `objects` is
+    /// given, exactly that many annotated objects.
+    func shows(only difficulty: Difficulty?, objects count: Int?) -> Bool {
+        guard !objects.isEmpty, count.map({ $0 == objects.count }) ?? true else { return false }
+        return imageTags == (difficulty.map { [$0] } ?? [])
+    }
 }

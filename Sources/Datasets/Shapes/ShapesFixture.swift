@@ -1,7 +1,8 @@
 import Foundation
 
 /// `fovea fixtures shapes`: a deterministic synthetic dataset written as real files, built to contain every
-/// error type (small objects, look-alike classes, occlusion, low contrast, clutter) in known places.
+/// error type (small objects, look-alike classes, occlusion, low contrast, clutter) in known places: 80 % of the
+/// images are plain, and the first five of every 25 carry one difficulty each (`DifficultySchedule`).
 ///
 /// Layout under the output folder:
 /// - classification: `<class>/NNNN.png` (64 × 64, ImageFolder layout)
@@ -9,7 +10,7 @@ import Foundation
 ///   objects, uncompressed RLE for occluded ones)
 /// - segmentation: `images/NNNN.png`, `masks/NNNN.png` (class indices, 0 = background, 255 = ignore on edges) and
 ///   `classes.json`
-/// - all: `manifest.json`, per image its file, objects and difficulty tags.
+/// - all: `manifest.json`, per image its file, its difficulty ("plain" or one `Difficulty`), objects and tags.
 ///
 /// Image k depends only on the seed and k, so a run with more images extends a run with fewer.
 public enum ShapesFixture {
@@ -18,6 +19,8 @@ public enum ShapesFixture {
     public struct Summary: Sendable, Equatable {
         public var images = 0
         public var objects = 0
+        /// Images with no difficulty.
+        public var plain = 0
         /// Images carrying each difficulty.
         public var tagCounts: [Difficulty: Int] = [:]
     }
@@ -29,8 +32,14 @@ public enum ShapesFixture {
             public var tags: [String]
         }
 
+        /// What `difficulty` says of an image made plain.
+        public static let plain = "plain"
+
         public var file: String
         public var mask: String?
+        /// The one difficulty the image was made with (a `Difficulty` raw value), or "plain": the key to group by.
+        public var difficulty: String
+        /// The difficulties the rendered image shows (empty for plain images).
         public var tags: [String]
         public var objects: [Object]
     }
@@ -47,19 +56,22 @@ public enum ShapesFixture {
         })
 
         for index in 0..<images {
+            let difficulty = DifficultySchedule.difficulty(ofImage: index, task: task)
             var sampler = ShapesSceneSampler(random: SeededGenerator(seed: imageSeed(seed, index)), width: size, height: size)
-            let scene: Scene
-            if task == .classification {
-                let shapeClass = ShapeClass.allCases[index % ShapeClass.allCases.count]
-                let forced = Difficulty.allCases[(index / ShapeClass.allCases.count) % Difficulty.allCases.count]
-                scene = sampler.classificationScene(of: shapeClass, forced: forced)
-            } else {
-                scene = sampler.detectionScene(forced: Difficulty.allCases[index % Difficulty.allCases.count])
-            }
-            let rendered = RenderedScene(scene)
+            let shapeClass = ShapeClass.allCases[index % ShapeClass.allCases.count]
+            var attempt = 0, scene: Scene, rendered: RenderedScene
+            // Redraw (from the same stream, so still deterministic) until the picture shows exactly the scheduled
+            // difficulty: an occluder may cover too little, or placement may drop the object it was meant for.
+            repeat {
+                scene = task == .classification ? sampler.classificationScene(of: shapeClass, difficulty: difficulty)
+                                                : sampler.detectionScene(difficulty: difficulty)
+                rendered = RenderedScene(scene)
+                attempt += 1
+            } while attempt < 100 && !rendered.shows(only: difficulty, objects: task == .classification ? 1 : nil)
             let name = String(repeating: "0", count: max(0, digits - String(index).count)) + String(index) + ".png"
 
-            var entry = ManifestEntry(file: "", mask: nil, tags: rendered.imageTags.map(\.rawValue).sorted(),
+            var entry = ManifestEntry(file: "", mask: nil, difficulty: difficulty?.rawValue ?? ManifestEntry.plain,
+                                      tags: rendered.imageTags.map(\.rawValue).sorted(),
                                       objects: rendered.objects.map {
                                           .init(class: $0.source.shapeClass.rawValue, tags: $0.tags.map(\.rawValue).sorted())
                                       })
@@ -86,6 +98,7 @@ public enum ShapesFixture {
             summary.images += 1
             summary.objects += rendered.objects.count
             for tag in rendered.imageTags { summary.tagCounts[tag, default: 0] += 1 }
+            if rendered.imageTags.isEmpty { summary.plain += 1 }
         }
 
         try writeJSON(manifest, to: path(folder, "manifest.json"))

@@ -37,17 +37,18 @@ struct ShapesSceneSampler {
     let width: Int
     let height: Int
 
-    /// Object half-sizes in pixels; a small object is 6–10 pixels across.
-    private var normalHalfSize: ClosedRange<Double> { width <= 64 ? 9...18 : 10...26 }
+    /// Object half-sizes in pixels; a small object is 6–10 pixels across. The normal range is narrow enough that
+    /// a plain rectangle's or ellipse's short side (aspect ≥ 1.8) is thinner than any plain square or circle, so a
+    /// CNN of modest receptive field can tell the look-alike pairs apart when they are not made hard.
+    private var normalHalfSize: ClosedRange<Double> { width <= 64 ? 12...18 : 16...26 }
     private let smallHalfSize: ClosedRange<Double> = 3...5
 
-    /// One object of `shapeClass`, roughly centred, made hard in the `forced` way (and sometimes others).
-    mutating func classificationScene(of shapeClass: ShapeClass, forced: Difficulty) -> Scene {
+    /// One object of `shapeClass`, roughly centred, plain or made hard in the one given way.
+    mutating func classificationScene(of shapeClass: ShapeClass, difficulty: Difficulty?) -> Scene {
         var scene = Scene(width: width, height: height, background: makeBackground())
-        var wanted = randomDifficulties(forced: forced)
+        var wanted: Set<Difficulty> = difficulty.map { [$0] } ?? []
         if wanted.contains(.clutter) { scene.clutter = makeClutter(scene.background) }
-        let small = wanted.contains(.small) && !wanted.contains(.occluded)  // a small occluded shape would vanish
-        let halfSize = draw(small ? smallHalfSize : normalHalfSize)
+        let halfSize = draw(wanted.contains(.small) ? smallHalfSize : normalHalfSize)
         let margin = halfSize * 1.5 + 1
         let center = (draw(margin...(Double(width) - margin)), draw(margin...(Double(height) - margin)))
         let object = makeObject(shapeClass, halfSize: halfSize, center: center, wanted: &wanted, background: scene.background)
@@ -56,17 +57,16 @@ struct ShapesSceneSampler {
         return scene
     }
 
-    /// One to three objects that do not touch, plus an overlapping one when occlusion is wanted.
-    mutating func detectionScene(forced: Difficulty) -> Scene {
+    /// One to three objects that do not touch, plain or with the one given difficulty: look-alike, small and low
+    /// contrast go to the first object, occlusion adds an annotated object partly over it, clutter fills the image.
+    mutating func detectionScene(difficulty: Difficulty?) -> Scene {
         var scene = Scene(width: width, height: height, background: makeBackground())
-        let wanted = randomDifficulties(forced: forced)
+        let wanted: Set<Difficulty> = difficulty.map { [$0] } ?? []
         if wanted.contains(.clutter) { scene.clutter = makeClutter(scene.background) }
         let count = 1 + random.below(3)
         for index in 0..<count {
-            // The forced difficulty goes to the first object; later ones draw their own at lower odds.
-            var objectWanted = index == 0 ? wanted : randomDifficulties(forced: nil).subtracting([.clutter, .occluded])
-            let small = objectWanted.contains(.small) && !(index == 0 && wanted.contains(.occluded))
-            let halfSize = draw(small ? smallHalfSize : normalHalfSize)
+            var objectWanted = index == 0 ? wanted.intersection([.small, .lookalike, .lowContrast]) : []
+            let halfSize = draw(objectWanted.contains(.small) ? smallHalfSize : normalHalfSize)
             guard let center = freeSpot(reach: halfSize * 1.5, avoiding: scene.objects.map(\.primitive)) else { continue }
             // A look-alike needs a class that has one.
             let candidates: [ShapeClass] = objectWanted.contains(.lookalike) ? [.rectangle, .ellipse] : ShapeClass.allCases
@@ -88,13 +88,6 @@ struct ShapesSceneSampler {
         return scene
     }
 
-    /// The forced difficulty, plus each other one with probability 0.15.
-    private mutating func randomDifficulties(forced: Difficulty?) -> Set<Difficulty> {
-        var wanted: Set<Difficulty> = forced.map { [$0] } ?? []
-        for difficulty in Difficulty.allCases where random.uniform(0, 1) < 0.15 { wanted.insert(difficulty) }
-        return wanted
-    }
-
     private mutating func makeBackground() -> Background {
         let level = draw(50...200)
         let base = RGBColor(red: level + draw(-20...20), green: level + draw(-20...20), blue: level + draw(-20...20))
@@ -107,7 +100,7 @@ struct ShapesSceneSampler {
     private mutating func makeObject(_ shapeClass: ShapeClass, halfSize: Double, center: (Double, Double),
                                      wanted: inout Set<Difficulty>, background: Background) -> SceneObject {
         let nearSquare = wanted.contains(.lookalike)
-        let aspect = nearSquare ? draw(1.1...1.25) : draw(1.45...2.0)
+        let aspect = nearSquare ? draw(1.1...1.25) : draw(1.8...2.4)
         var halfWidth = halfSize, halfHeight = halfSize
         var outline = Primitive.Outline.box
         switch shapeClass {
