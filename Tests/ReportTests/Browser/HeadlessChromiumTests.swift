@@ -38,7 +38,10 @@ import Testing
         #expect(inspection.images.count == 1)
         #expect(inspection.images.first?.src == site.url("missing.png").absoluteString)
         #expect(inspection.images.first?.loaded == false)
-        #expect(inspection.failedRequests.contains { $0.contains("missing.png") })
+        #expect(inspection.failedRequests == ["\(site.url("missing.png").absoluteString): net::ERR_FILE_NOT_FOUND"])
+        // The console line the browser logs for it (Log.entryAdded), as a reviewer opening DevTools would see it.
+        #expect(inspection.consoleErrors
+                == ["Failed to load resource: net::ERR_FILE_NOT_FOUND (\(site.url("missing.png").absoluteString))"])
         #expect(inspection.externalRequests.isEmpty)
     }
 
@@ -52,6 +55,16 @@ import Testing
         #expect(report.deadLinks.first?.from == index.standardizedFileURL)
         #expect(report.deadLinks.first?.to == site.url("nowhere.html").absoluteString)
         #expect(report.problems == ["index.html: dead link: \(site.url("nowhere.html").absoluteString)"])
+    }
+
+    /// A report must survive being moved, so a link out of its folder is a problem even when the target exists.
+    @Test func linkOutOfTheSiteFolderIsReported() throws {
+        try site.write("outside.html", Self.page(""))
+        let index = try site.write("report/index.html", Self.page("<a href='../outside.html'>up</a>"))
+        let report = try SiteCheck.run(index: index, browser: browser)
+        #expect(report.pages.count == 1)
+        #expect(report.deadLinks.isEmpty)
+        #expect(report.problems == ["index.html: link leaves the site folder: \(site.url("outside.html").absoluteString)"])
     }
 
     /// 10.255.255.1 is unroutable: a real request would hang in connect; it must be failed at once instead.
