@@ -13,6 +13,8 @@ public struct COCODetectionDataset: Sendable {
         /// Crowd regions (iscrowd = 1), parallel to `boxes`: evaluation ignores detections matched to them.
         public let crowd: [Bool]
         public let annotationIDs: [Int]
+        /// Positions of the boxes' annotations in `instances.annotations`.
+        public let annotationIndices: [Int]
     }
 
     public let classes: ClassMap
@@ -60,7 +62,8 @@ public struct COCODetectionDataset: Sendable {
                                         height: $0.annotation.bbox[3], label: labelOfCategory[$0.annotation.categoryID]!)
                          },
                          crowd: annotations.map { $0.annotation.isCrowd != 0 },
-                         annotationIDs: annotations.map(\.annotation.id))
+                         annotationIDs: annotations.map(\.annotation.id),
+                         annotationIndices: annotations.map(\.index))
         }
         classes = ClassMap(names: categories.map(\.name))
         categoryIDs = categories.map(\.id)
@@ -95,7 +98,11 @@ extension COCOInstances.Segmentation {
             guard let runs = CompressedRunLengths.decode(text) else { return nil }
             (counts, height, width) = (runs, h, w)
         }
-        guard counts.allSatisfy({ $0 >= 0 }), counts.reduce(0, +) == width * height else { return nil }
+        // The file states the size and the runs: both are checked with overflow in mind before anything is allocated.
+        let (pixelCount, sizeOverflow) = width.multipliedReportingOverflow(by: height)
+        guard width >= 0, height >= 0, !sizeOverflow, pixelCount <= ImageLimits.default.maxPixels,
+              counts.allSatisfy({ $0 >= 0 && $0 <= pixelCount }),
+              counts.reduce(0, { $0 + $1 }) == pixelCount else { return nil }
         var pixels = [Bool](repeating: false, count: width * height)
         var position = 0
         for (run, length) in counts.enumerated() {

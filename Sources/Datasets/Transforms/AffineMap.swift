@@ -27,34 +27,29 @@ public struct AffineMap: Sendable, Equatable {
     }
 
     /// Warps a sample into a `width` × `height` frame: the image bilinearly (outside pixels read as `fill`), the
-    /// mask by nearest neighbour (outside is ignore), each box as the bounding box of its mapped corners, clipped.
+    /// masks by nearest neighbour, each box as the bounding box of its mapped corners, clipped.
     func warp(_ sample: AnnotatedSample, width: Int, height: Int, fill: Float, minVisible: Double) -> AnnotatedSample {
         let back = inverse
         var image = PlanarImage(width: width, height: height, channels: sample.image.channels)
-        var labels = [UInt8](repeating: SegmentationMask.ignoreIndex, count: sample.mask == nil ? 0 : width * height)
         for y in 0..<height {
             for x in 0..<width {
                 let source = back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
                 for channel in 0..<image.channels {
                     image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: source.x - 0.5, y: source.y - 0.5, fill: fill)
                 }
-                if let mask = sample.mask {
-                    let sourceX = Int(source.x.rounded(.down)), sourceY = Int(source.y.rounded(.down))
-                    if sourceX >= 0, sourceY >= 0, sourceX < mask.width, sourceY < mask.height {
-                        labels[y * width + x] = mask.label(x: sourceX, y: sourceY)
-                    }
-                }
             }
         }
-        let boxes = sample.boxes.compactMap { box -> LabeledBox? in
+        let moved = NearestRemap.annotations(of: sample, width: width, height: height) { x, y in
+            back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
+        }
+        let boxes = sample.boxes.map { box -> LabeledBox? in
             let corners = [(box.x, box.y), (box.x + box.width, box.y), (box.x, box.y + box.height), (box.x + box.width, box.y + box.height)]
                 .map { apply(x: $0.0, y: $0.1) }
             let xs = corners.map(\.x), ys = corners.map(\.y)
             let mapped = LabeledBox(x: xs.min()!, y: ys.min()!, width: xs.max()! - xs.min()!, height: ys.max()! - ys.min()!, label: box.label)
             return mapped.clipped(width: width, height: height, minVisible: minVisible)
         }
-        return AnnotatedSample(image: image, boxes: boxes,
-                               mask: sample.mask == nil ? nil : SegmentationMask(width: width, height: height, labels: labels))
+        return AnnotatedSample(image: image, movedBoxes: boxes, mask: moved.mask, movedInstanceMasks: moved.instances)
     }
 }
 

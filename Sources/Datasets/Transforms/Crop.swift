@@ -1,4 +1,4 @@
-/// Cropping a window and resizing it, for image, mask and boxes alike.
+/// Cropping a window and resizing it, for image, masks and boxes alike.
 enum Crop {
     static func resized(_ sample: AnnotatedSample, crop: (x: Int, y: Int, width: Int, height: Int), width: Int, height: Int,
                         minVisible: Double) -> AnnotatedSample {
@@ -9,20 +9,17 @@ enum Crop {
             }
         }
         let scaleX = Double(width) / Double(crop.width), scaleY = Double(height) / Double(crop.height)
-        let mask = sample.mask.map { mask in
-            // Nearest source pixel for each target pixel centre: class indices must not be blended.
-            let labels = (0..<(width * height)).map { index -> UInt8 in
-                let x = crop.x + min(crop.width - 1, Int((Double(index % width) + 0.5) / scaleX))
-                let y = crop.y + min(crop.height - 1, Int((Double(index / width) + 0.5) / scaleY))
-                return mask.label(x: x, y: y)
-            }
-            return SegmentationMask(width: width, height: height, labels: labels)
+        // Nearest source pixel for each target pixel centre, inside the window.
+        let moved = NearestRemap.annotations(of: sample, width: width, height: height) { x, y in
+            (Double(crop.x) + min(Double(crop.width) - 0.5, (Double(x) + 0.5) / scaleX),
+             Double(crop.y) + min(Double(crop.height) - 0.5, (Double(y) + 0.5) / scaleY))
         }
-        let boxes = sample.boxes.compactMap { box in
+        let boxes = sample.boxes.map { box in
             LabeledBox(x: (box.x - Double(crop.x)) * scaleX, y: (box.y - Double(crop.y)) * scaleY,
                        width: box.width * scaleX, height: box.height * scaleY, label: box.label)
                 .clipped(width: width, height: height, minVisible: minVisible)
         }
-        return AnnotatedSample(image: Resize.resize(window, width: width, height: height), boxes: boxes, mask: mask)
+        return AnnotatedSample(image: Resize.resize(window, width: width, height: height), movedBoxes: boxes,
+                               mask: moved.mask, movedInstanceMasks: moved.instances)
     }
 }

@@ -19,11 +19,10 @@ struct ElasticField {
         dy = Self.smooth(noiseY, width: width, height: height, sigma: sigma).map { $0 * gain }
     }
 
-    /// Image bilinear, mask nearest (outside reads ignore), and each box as the bounding box of the target pixels
+    /// Image bilinear, masks nearest (outside reads ignore or background), and each box as the bounding box of the target pixels
     /// whose source lies inside it: the same pixels the mask moves.
     func warp(_ sample: AnnotatedSample, fill: Float, minVisible: Double) -> AnnotatedSample {
         var image = PlanarImage(width: width, height: height, channels: sample.image.channels)
-        var labels = [UInt8](repeating: SegmentationMask.ignoreIndex, count: sample.mask == nil ? 0 : width * height)
         var extents = [(minX: Int, minY: Int, maxX: Int, maxY: Int)?](repeating: nil, count: sample.boxes.count)
         for y in 0..<height {
             for x in 0..<width {
@@ -32,12 +31,6 @@ struct ElasticField {
                 for channel in 0..<image.channels {
                     image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: sourceX - 0.5, y: sourceY - 0.5, fill: fill)
                 }
-                if let mask = sample.mask {
-                    let nearestX = Int(sourceX.rounded(.down)), nearestY = Int(sourceY.rounded(.down))
-                    if nearestX >= 0, nearestY >= 0, nearestX < mask.width, nearestY < mask.height {
-                        labels[index] = mask.label(x: nearestX, y: nearestY)
-                    }
-                }
                 for (boxIndex, box) in sample.boxes.enumerated()
                 where sourceX >= box.x && sourceX < box.x + box.width && sourceY >= box.y && sourceY < box.y + box.height {
                     let old = extents[boxIndex] ?? (x, y, x, y)
@@ -45,14 +38,16 @@ struct ElasticField {
                 }
             }
         }
-        let boxes = zip(sample.boxes, extents).compactMap { box, extent -> LabeledBox? in
+        let moved = NearestRemap.annotations(of: sample, width: width, height: height) { x, y in
+            (Double(x) + 0.5 + dx[y * width + x], Double(y) + 0.5 + dy[y * width + x])
+        }
+        let boxes = zip(sample.boxes, extents).map { box, extent -> LabeledBox? in
             guard let extent else { return nil }
             let moved = LabeledBox(x: Double(extent.minX), y: Double(extent.minY), width: Double(extent.maxX - extent.minX + 1),
                                    height: Double(extent.maxY - extent.minY + 1), label: box.label)
             return moved.area >= minVisible * box.area ? moved : nil
         }
-        return AnnotatedSample(image: image, boxes: boxes,
-                               mask: sample.mask == nil ? nil : SegmentationMask(width: width, height: height, labels: labels))
+        return AnnotatedSample(image: image, movedBoxes: boxes, mask: moved.mask, movedInstanceMasks: moved.instances)
     }
 
     /// Separable Gaussian blur, edges clamped.
