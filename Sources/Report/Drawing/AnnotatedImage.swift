@@ -56,7 +56,7 @@ public struct AnnotatedImage: Drawing, Sendable {
 
     private func drawBorder(_ box: LabelledBox, on canvas: Canvas) {
         let r = logicalRect(box), color = ErrorPalette.color(for: box.role), width = Self.lineWidth
-        guard r.w > 0, r.h > 0, r.w.isFinite, r.h.isFinite, r.x.isFinite, r.y.isFinite else { return }
+        guard r.w > 0, r.h > 0 else { return }
         let cr = canvas.context
         // A dark hairline just outside keeps a light border visible on a light image.
         cairo_rectangle(cr, r.x - 0.5, r.y - 0.5, r.w + 1, r.h + 1)
