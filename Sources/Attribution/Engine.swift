@@ -8,6 +8,10 @@ public final class CAMEngine {
     public let layers: [String]
     /// Images per batch for the methods that run extra forward passes (Score-CAM, Ablation-CAM).
     public var batchSize = 32
+    /// How Score-CAM's masked forward passes run their convolutions (see `ConvolutionAlgorithm` and
+    /// `ConvolutionPrecision`); the capture pass is always direct fp32.
+    public var scoreCAMAlgorithm: ConvolutionAlgorithm = .winograd
+    public var scoreCAMPrecision: ConvolutionPrecision = .fp32
 
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
@@ -92,6 +96,17 @@ public final class CAMEngine {
             if total.requiresGrad { total.backward() }
         }
         return (resolved, zip(layers, captured).map { Capture(layer: $0, activations: $1!.detached(), gradients: $1!.grad) })
+    }
+
+    /// Runs Score-CAM's masked forwards: with its convolution arithmetic, and the parameters frozen so that
+    /// oneDNN keeps the weights in its own layout across the passes.
+    func maskedForwards<R>(_ body: () -> R) -> R {
+        let trainable = model.parameters.map { ($0, $0.requiresGrad) }
+        model.freeze()
+        defer { for (p, flag) in trainable { p.requiresGrad = flag } }
+        return ConvolutionAlgorithm.$current.withValue(scoreCAMAlgorithm) {
+            ConvolutionPrecision.$current.withValue(scoreCAMPrecision, operation: body)
+        }
     }
 
     /// Scores of `targets[image]` for a batch of inputs, without gradients (Score-CAM, Ablation-CAM, metrics).

@@ -53,34 +53,40 @@ public enum CAMMethod: String, CaseIterable, Sendable {
         let a = c.activations, (n, channels) = (a.shape[0], a.shape[1])
         let (h, w) = (context.input.shape[2], context.input.shape[3]), plane = h * w
         let up = upsampleBilinear(a, size: (h, w), alignCorners: true)
-        var weights: [Float] = []
-        for i in 0..<n {
-            let image = context.input.sliced(axis: 0, i..<(i + 1))
-            var scores = [Float](repeating: 0, count: channels)
-            var live: [Int] = [], flat: [Int] = []
-            var range = [(lo: Float, hi: Float)](repeating: (0, 0), count: channels)
-            for k in 0..<channels {
-                let p = up.data + (i * channels + k) * plane
-                var lo = Float.infinity, hi = -Float.infinity
-                for j in 0..<plane { lo = min(lo, p[j]); hi = max(hi, p[j]) }
-                range[k] = (lo, hi)
-                if hi - lo == 0 { flat.append(k) } else { live.append(k) }
+        return context.engine.maskedForwards {
+            var weights: [Float] = []
+            for i in 0..<n {
+                let image = context.input.sliced(axis: 0, i..<(i + 1))
+                var scores = [Float](repeating: 0, count: channels)
+                var live: [Int] = [], flat: [Int] = []
+                var range = [(lo: Float, hi: Float)](repeating: (0, 0), count: channels)
+                for k in 0..<channels {
+                    let p = up.data + (i * channels + k) * plane
+                    var lo = Float.infinity, hi = -Float.infinity
+                    for j in 0..<plane { lo = min(lo, p[j]); hi = max(hi, p[j]) }
+                    range[k] = (lo, hi)
+                    if hi - lo == 0 { flat.append(k) } else { live.append(k) }
+                }
+                if !flat.isEmpty {
+                    let s = context.engine.scores(image * 0, target: context.targets[i])[0]
+                    for k in flat { scores[k] = s }
+                }
+                for start in stride(from: 0, to: live.count, by: context.engine.batchSize) {
+                    let chunk = Array(live[start..<min(live.count, start + context.engine.batchSize)])
+                    // Read straight from the up-sampled maps: slicing copies, and per channel that was the
+                    // whole image's maps each time (C × C·H·W floats moved).
+                    let masks = Tensor.empty([chunk.count, 1, h, w])
+                    for (j, k) in chunk.enumerated() {
+                        let p = up.data + (i * channels + k) * plane, q = masks.data + j * plane
+                        let lo = range[k].lo, span = range[k].hi - range[k].lo + 1e-8
+                        for e in 0..<plane { q[e] = (p[e] - lo) / span }
+                    }
+                    for (k, s) in zip(chunk, context.engine.scores(image * masks, target: context.targets[i])) { scores[k] = s }
+                }
+                weights += Tensor(shape: [1, channels], scores).softmax(axis: 1).scalars
             }
-            if !flat.isEmpty {
-                let s = context.engine.scores(image * 0, target: context.targets[i])[0]
-                for k in flat { scores[k] = s }
-            }
-            for start in stride(from: 0, to: live.count, by: context.engine.batchSize) {
-                let chunk = Array(live[start..<min(live.count, start + context.engine.batchSize)])
-                let masks = Tensor.concat(chunk.map { k -> Tensor in
-                    let m = up.sliced(axis: 0, i..<(i + 1)).sliced(axis: 1, k..<(k + 1))
-                    return (m - range[k].lo) / (range[k].hi - range[k].lo + 1e-8)
-                }, axis: 0)
-                for (k, s) in zip(chunk, context.engine.scores(image * masks, target: context.targets[i])) { scores[k] = s }
-            }
-            weights += Tensor(shape: [1, channels], scores).softmax(axis: 1).scalars
+            return Tensor(shape: [n, channels], weights)
         }
-        return Tensor(shape: [n, channels], weights)
     }
 
     /// Ablation-CAM: replace the layer's output with its activations minus one channel at a time; the weight is

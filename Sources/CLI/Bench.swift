@@ -114,9 +114,15 @@ extension Bench {
         @Option(help: "Architecture.") var model: Architecture = .shapes_cnn
         @Option(help: "Batch size.") var batch = 64
         @Option(help: "Input height and width.") var size = 64
+        @Option(help: "Convolution arithmetic: fp32, or bf16 (fp32 master weights and accumulation).")
+        var precision: ConvolutionPrecision = ConvolutionPrecision.current
         @OptionGroup var timing: Repeats
 
         func run() throws {
+            try ConvolutionPrecision.$current.withValue(precision) { try measure() }
+        }
+
+        func measure() throws {
             let net = model.make(classes: 6)
             net.train()
             var rng = SeededGenerator(seed: 0)
@@ -129,7 +135,7 @@ extension Bench {
                 optimizer.step()
             }
             let rss = peakResidentMegabytes()
-            print("W1 \(model.rawValue) train step b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) peak_rss_mb=\(rss)")
+            print("W1 \(model.rawValue) train step b\(batch) \(size)x\(size) \(precision.rawValue) median_seconds=\(String(format: "%.4f", seconds)) peak_rss_mb=\(rss)")
         }
     }
 
@@ -139,6 +145,9 @@ extension Bench {
         @Option(parsing: .upToNextOption, help: "Methods to time.") var method: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
         @Option(help: "Input height and width.") var size = 224
         @Option(help: "Masked inputs per forward pass (Score-CAM, Ablation-CAM).") var batchSize = 32
+        @Option(help: "Arithmetic of Score-CAM's masked forwards: fp32 or bf16 (default: the engine's).") var precision: ConvolutionPrecision?
+        @Option(help: "Convolution algorithm of Score-CAM's masked forwards: direct or winograd (default: the engine's).")
+        var algorithm: ConvolutionAlgorithm?
         @OptionGroup var timing: Repeats
 
         func run() throws {
@@ -147,6 +156,8 @@ extension Bench {
             let x = Tensor.randn([1, 3, size, size], using: &rng)
             let engine = try CAMEngine(model: model, layers: ["layer4"])
             engine.batchSize = batchSize
+            if let precision { engine.scoreCAMPrecision = precision }
+            if let algorithm { engine.scoreCAMAlgorithm = algorithm }
             for m in method {
                 let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
                 print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")
@@ -182,6 +193,9 @@ func peakResidentMegabytes() -> Int {
     let line = status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") } ?? ""
     return (Int(line.split(separator: " ").dropFirst().first ?? "0") ?? 0) / 1024
 }
+
+extension ConvolutionPrecision: ExpressibleByArgument {}
+extension ConvolutionAlgorithm: ExpressibleByArgument {}
 
 func fmt(_ x: Double) -> String { String(format: x < 10 ? "%.3f" : "%.1f", x) }
 

@@ -38,7 +38,8 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, window: Windo
     switch ConvolutionBackend.current {
     case .oneDNN:
         let training = GradMode.isEnabled && inputs.contains(where: \.requiresGrad)
-        let engine = DNNLConvolution.cached(conv.key(bias: bias != nil, training: training))
+        let engine = DNNLConvolution.cached(conv.key(bias: bias != nil, training: training, precision: ConvolutionPrecision.current,
+                                                     algorithm: ConvolutionAlgorithm.current))
         let y = Tensor.empty([conv.n, conv.outChannels, conv.oh, conv.ow])
         engine.forward(x: x.data, weight: weight, bias: bias?.data, y: y.data)
         return Tensor.result(y, inputs) { g in
@@ -65,6 +66,29 @@ public enum ConvolutionBackend: String, Sendable, CaseIterable {
         ProcessInfo.processInfo.environment["FOVEA_CONV"].flatMap(ConvolutionBackend.init(rawValue:)) ?? .oneDNN
 }
 
+/// The arithmetic of oneDNN convolutions. `bf16` rounds the input, the weights and (in backward) the output
+/// gradient to bfloat16 and accumulates in fp32; outputs and gradients stay fp32 tensors. It needs a CPU with
+/// native bf16 dot products (AVX512-BF16 or AMX), otherwise convolutions stay fp32; the im2col backend is always
+/// fp32. `FOVEA_CONV_PRECISION=bf16` selects it for a whole process; Score-CAM and training switch per task.
+public enum ConvolutionPrecision: String, Sendable, CaseIterable {
+    case fp32, bf16
+    @TaskLocal public static var current: ConvolutionPrecision =
+        ProcessInfo.processInfo.environment["FOVEA_CONV_PRECISION"].flatMap(ConvolutionPrecision.init(rawValue:)) ?? .fp32
+
+    /// Whether bf16 convolutions run natively here (otherwise `bf16` falls back to fp32).
+    public static var bf16IsNative: Bool { DNNLConvolution.hasNativeBF16 }
+}
+
+/// How oneDNN computes convolutions that run without a tape (inference). `winograd` uses Winograd's F(4×4, 3×3)
+/// for 3×3 stride-1 fp32 convolutions where oneDNN has the kernel (AVX-512): 2.25–4× fewer multiplications, with
+/// transform round-off around 1e-6 of the values instead of direct's ~1e-7. Others, and all recorded
+/// convolutions, stay direct. `FOVEA_CONV_ALGORITHM=winograd` selects it for a whole process; Score-CAM per task.
+public enum ConvolutionAlgorithm: String, Sendable, CaseIterable {
+    case direct, winograd
+    @TaskLocal public static var current: ConvolutionAlgorithm =
+        ProcessInfo.processInfo.environment["FOVEA_CONV_ALGORITHM"].flatMap(ConvolutionAlgorithm.init(rawValue:)) ?? .direct
+}
+
 /// One convolution's geometry and its forward and backward kernels.
 struct Convolution {
     let n, c, h, w, outChannels, groups, oh, ow: Int
@@ -88,10 +112,12 @@ struct Convolution {
         precondition(oh > 0 && ow > 0, "conv2d output would be empty for input \(input) and kernel \(window.kernel)")
     }
 
-    func key(bias: Bool, training: Bool) -> DNNLConvolution.Key {
+    func key(bias: Bool, training: Bool, precision: ConvolutionPrecision = .fp32, algorithm: ConvolutionAlgorithm = .direct)
+        -> DNNLConvolution.Key {
         DNNLConvolution.Key(input: [n, c, h, w], weight: [outChannels, cg, window.kernel.0, window.kernel.1],
                             stride: [window.stride.0, window.stride.1], padding: [window.padding.0, window.padding.1],
-                            dilation: [window.dilation.0, window.dilation.1], groups: groups, bias: bias, training: training)
+                            dilation: [window.dilation.0, window.dilation.1], groups: groups, bias: bias, training: training,
+                            bf16: precision == .bf16 && DNNLConvolution.hasNativeBF16, winograd: algorithm == .winograd && !training)
     }
 
     /// Images per GEMM: enough work per call to keep BLAS's threads busy (small-K layers such as an RGB

@@ -8,7 +8,17 @@ final class DNNLConvolution: @unchecked Sendable {
     struct Key: Hashable {
         let input: [Int], weight: [Int], stride: [Int], padding: [Int], dilation: [Int], groups: Int
         let bias: Bool, training: Bool
+        /// bf16 source, weights and output gradient (fp32 accumulation, fp32 output and gradients).
+        let bf16: Bool
+        /// Winograd in inference where oneDNN has it (see `ConvolutionAlgorithm`).
+        let winograd: Bool
     }
+
+    /// AVX512-BF16 (or AMX): oneDNN's bf16 convolutions run natively instead of emulated.
+    static let hasNativeBF16: Bool = {
+        let native = dnnl_cpu_isa_avx512_core_bf16.rawValue
+        return dnnl_get_effective_cpu_isa().rawValue & native == native
+    }()
 
     nonisolated(unsafe) private static let engine: dnnl_engine_t = {
         var e: dnnl_engine_t?
@@ -41,6 +51,8 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     private let forwardStep: Step
+    /// oneDNN's name for the forward kernel it chose, e.g. `brgconv:avx512_core` or `jit_wino_4x3:avx512_core`.
+    let forwardImplementation: String
     private let backwardDataStep: Step?
     private let backwardWeightsStep: Step?
 
@@ -53,34 +65,55 @@ final class DNNLConvolution: @unchecked Sendable {
         let src = Self.desc([n, c, h, w], dnnl_nchw), dst = Self.desc([n, o, oh, ow], dnnl_nchw)
         let wts = g == 1 ? Self.desc(key.weight, dnnl_oihw) : Self.desc([g, o / g, c / g, kh, kw], dnnl_goihw)
         var bias = Self.desc([o], dnnl_x)
-        var srcAny = Self.desc([n, c, h, w], dnnl_format_tag_any), dstAny = Self.desc([n, o, oh, ow], dnnl_format_tag_any)
-        var wtsAny = g == 1 ? Self.desc(key.weight, dnnl_format_tag_any) : Self.desc([g, o / g, c / g, kh, kw], dnnl_format_tag_any)
+        // What oneDNN computes with: in bf16 mode the source, weights and output gradient are bf16; the output,
+        // input gradient and weight gradient stay fp32 (the reorders from and to the user's memory convert).
+        let low = key.bf16 ? dnnl_bf16 : dnnl_f32
+        let wtsShape = g == 1 ? key.weight : [g, o / g, c / g, kh, kw]
+        var srcAny = Self.desc([n, c, h, w], dnnl_format_tag_any, low), dstAny = Self.desc([n, o, oh, ow], dnnl_format_tag_any)
+        var wtsAny = Self.desc(wtsShape, dnnl_format_tag_any, low)
+        var srcAnyF32 = Self.desc([n, c, h, w], dnnl_format_tag_any), dstAnyLow = Self.desc([n, o, oh, ow], dnnl_format_tag_any, low)
+        var wtsAnyF32 = Self.desc(wtsShape, dnnl_format_tag_any)
         let strides = Self.dims(key.stride), dilates = Self.dims(key.dilation.map { $0 - 1 })  // oneDNN counts extra gaps
         let padLeft = Self.dims(key.padding)
         // The right padding that makes oneDNN's output size equal PyTorch's floor division.
         let padRight = Self.dims([(oh - 1) * key.stride[0] - h + key.dilation[0] * (kh - 1) + 1 - key.padding[0],
                                   (ow - 1) * key.stride[1] - w + key.dilation[1] * (kw - 1) + 1 - key.padding[1]])
 
-        var forwardDesc = dnnl_convolution_desc_t()
-        withUnsafePointer(to: &bias) { biasDesc in
-            Self.check(dnnl_dilated_convolution_forward_desc_init(&forwardDesc, key.training ? dnnl_forward_training : dnnl_forward_inference,
-                dnnl_convolution_direct, &srcAny, &wtsAny, key.bias ? biasDesc : nil, &dstAny, strides, dilates, padLeft, padRight), "forward")
+        /// The forward primitive descriptor for an algorithm, nil when oneDNN has no kernel for it here.
+        func forward(_ algorithm: dnnl_alg_kind_t) -> dnnl_primitive_desc_t? {
+            var forwardDesc = dnnl_convolution_desc_t()
+            let status = withUnsafePointer(to: &bias) { biasDesc in
+                dnnl_dilated_convolution_forward_desc_init(&forwardDesc, key.training ? dnnl_forward_training : dnnl_forward_inference,
+                    algorithm, &srcAny, &wtsAny, key.bias ? biasDesc : nil, &dstAny, strides, dilates, padLeft, padRight)
+            }
+            guard status == dnnl_success else { return nil }
+            var pd: dnnl_primitive_desc_t?
+            guard dnnl_primitive_desc_create(&pd, &forwardDesc, Self.attributes, Self.engine, nil) == dnnl_success else { return nil }
+            return pd
         }
-        let forwardPD = Self.primitiveDesc(&forwardDesc, hint: nil)
+        // Winograd F(4×4, 3×3) where asked and available (3×3, stride 1, fp32, inference); direct otherwise.
+        let winograd = key.winograd && !key.training && !key.bf16 && g == 1 && kh == 3 && kw == 3
+            && key.stride == [1, 1] && key.dilation == [1, 1]
+        guard let forwardPD = (winograd ? forward(dnnl_convolution_winograd) : nil) ?? forward(dnnl_convolution_direct) else {
+            preconditionFailure("oneDNN has no convolution for \(key)")
+        }
         defer { dnnl_primitive_desc_destroy(forwardPD) }  // the backward descriptors take it as their hint
+        var name: UnsafePointer<CChar>?
+        dnnl_primitive_desc_query(forwardPD, dnnl_query_impl_info_str, 0, &name)
+        forwardImplementation = name.map { String(cString: $0) } ?? "?"
         forwardStep = Step(forwardPD, [(DNNL_ARG_SRC, src, false), (DNNL_ARG_WEIGHTS, wts, false)]
             + (key.bias ? [(DNNL_ARG_BIAS, bias, false)] : []) + [(DNNL_ARG_DST, dst, true)])
         guard key.training else { backwardDataStep = nil; backwardWeightsStep = nil; return }
 
         var dataDesc = dnnl_convolution_desc_t()
-        Self.check(dnnl_dilated_convolution_backward_data_desc_init(&dataDesc, dnnl_convolution_direct, &srcAny, &wtsAny, &dstAny,
+        Self.check(dnnl_dilated_convolution_backward_data_desc_init(&dataDesc, dnnl_convolution_direct, &srcAnyF32, &wtsAny, &dstAnyLow,
                                                                     strides, dilates, padLeft, padRight), "backward data")
         let dataPD = Self.primitiveDesc(&dataDesc, hint: forwardPD)
         defer { dnnl_primitive_desc_destroy(dataPD) }
         backwardDataStep = Step(dataPD, [(DNNL_ARG_DIFF_DST, dst, false), (DNNL_ARG_WEIGHTS, wts, false), (DNNL_ARG_DIFF_SRC, src, true)])
         var weightsDesc = dnnl_convolution_desc_t()
-        Self.check(dnnl_dilated_convolution_backward_weights_desc_init(&weightsDesc, dnnl_convolution_direct, &srcAny, &wtsAny, nil,
-                                                                       &dstAny, strides, dilates, padLeft, padRight), "backward weights")
+        Self.check(dnnl_dilated_convolution_backward_weights_desc_init(&weightsDesc, dnnl_convolution_direct, &srcAny, &wtsAnyF32, nil,
+                                                                       &dstAnyLow, strides, dilates, padLeft, padRight), "backward weights")
         let weightsPD = Self.primitiveDesc(&weightsDesc, hint: forwardPD)
         defer { dnnl_primitive_desc_destroy(weightsPD) }
         backwardWeightsStep = Step(weightsPD, [(DNNL_ARG_SRC, src, false), (DNNL_ARG_DIFF_DST, dst, false), (DNNL_ARG_DIFF_WEIGHTS, wts, true)])
@@ -231,9 +264,9 @@ final class DNNLConvolution: @unchecked Sendable {
         values.map(Int64.init) + [Int64](repeating: 0, count: 12 - values.count)
     }
 
-    private static func desc(_ shape: [Int], _ tag: dnnl_format_tag_t) -> dnnl_memory_desc_t {
+    private static func desc(_ shape: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
-        check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dims(shape), dnnl_f32, tag), "memory descriptor")
+        check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dims(shape), type, tag), "memory descriptor")
         return md
     }
 
