@@ -1,6 +1,10 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// The numeric modules are optimised in debug builds too: the test suite trains small models and draws reports, and
+// unoptimised element loops make that ten times slower without finding anything more.
+let optimised: [SwiftSetting] = [.unsafeFlags(["-O"], .when(configuration: .debug))]
+
 // Modules follow the pipeline in DESIGN.md: C shims are private system-library targets; each Swift module owns one concern.
 let package = Package(
     name: "Fovea",
@@ -25,16 +29,16 @@ let package = Package(
 
         .systemLibrary(name: "CDNNL", path: "Sources/CShims/CDNNL", providers: [.apt(["libdnnl-dev"])]),
 
-        .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"]),
-        .target(name: "NN", dependencies: ["Tensors"]),
-        .target(name: "Attribution", dependencies: ["NN"]),
+        .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: optimised),
+        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: optimised),
+        .target(name: "Attribution", dependencies: ["NN"], swiftSettings: optimised),
         .target(name: "Training", dependencies: ["NN", "Datasets", .product(name: "Yams", package: "Yams")]),
-        .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"]),
+        .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"], swiftSettings: optimised),
         .target(name: "Evaluation"),
         .target(name: "Failures", dependencies: ["Evaluation", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Report", dependencies: [
             "CCairo", "Datasets", "Evaluation", "Failures", .product(name: "Mustache", package: "swift-mustache"),
-        ]),
+        ], swiftSettings: optimised),
         .target(name: "Iteration", dependencies: [
             "Training", "NN", "Attribution", "Datasets", "Evaluation", "Failures", "Report", .product(name: "Yams", package: "Yams"),
         ]),

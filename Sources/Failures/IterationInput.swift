@@ -26,6 +26,15 @@ public struct IterationInput: Sendable {
         return IterationInput(records: DetectionCases.records(from: analysis), metrics: metrics, source: source)
     }
 
+    public static func segmentation(_ analysis: SegmentationAnalysis, images: [String], background: Int? = 0, source: String? = nil) -> IterationInput {
+        var metrics = ["mean_iou": analysis.meanIoU]
+        for status in [SegmentationAnalysis.RegionStatus.missed, .boundaryDrift, .classConfusion, .falsePositive] {
+            metrics["regions.\(status.rawValue)"] = Double(analysis.regionCount(status))
+        }
+        return IterationInput(records: SegmentationCases.records(from: analysis, images: images, background: background),
+                              metrics: metrics, source: source)
+    }
+
     public static func classification(_ analysis: ClassificationAnalysis, images: [String]? = nil, source: String? = nil) -> IterationInput {
         IterationInput(records: ClassificationCases.records(from: analysis, images: images),
                        metrics: ["accuracy": analysis.accuracy, "macro_f1": analysis.macroF1, "ece": analysis.expectedCalibrationError],

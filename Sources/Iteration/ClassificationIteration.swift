@@ -132,39 +132,13 @@ struct ClassificationIteration {
 
     struct CaseState: Codable { var id: String; var status: String; var sampleIndex: Int; var error: String?; var confidence: Double; var predicted: Int?; var truth: Int }
 
-    /// Selects the failure set on the first iteration; afterwards re-checks it and adds what newly broke
-    /// (right in the previous iteration, wrong now), most confident first, up to `max_cases`.
     func updateFailures(previous: String?) throws {
         let p = try loadPredictions()
-        let analysis = try analysis(p)
-        let input = IterationInput.classification(analysis, images: p.samples.map(\.source), source: predictionsFile.path)
-        var manifest = FileManager.default.fileExists(atPath: workspace.manifest.path) ? try FailureManifest.load(path: workspace.manifest.path) : FailureManifest()
-        let history = try FailureHistory(path: workspace.history.path)
-        let policy = SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases)
-        let run = "iterate"
-        var check: FailureTracker.CheckResult
-        if manifest.cases.isEmpty {
-            _ = try FailureTracker.select(input, iteration: name, run: run, manifest: &manifest, history: history, policy: policy)
-            check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
-        } else {
-            check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
-            let records = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-            let room = config.maxCases - manifest.cases.count
-            let broken = (check.recheck.flips?.negativeFlips ?? []).compactMap { records[$0] }
-                .filter { manifest.index(of: $0.key) == nil }
-                .sorted { ($0.confidence, $1.key) > ($1.confidence, $0.key) }
-            for record in broken.prefix(max(0, room)) { try manifest.add(FailureCase(record: record, iteration: name)) }
-            if !broken.isEmpty && room > 0 {
-                check = try FailureTracker.check(input, iteration: name, run: run, manifest: manifest, history: history)
-            }
-        }
-        try manifest.save(path: workspace.manifest.path)
-        let byKey = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
-        let states = check.recheck.cases.compactMap { c -> CaseState? in
-            guard let record = byKey[c.caseId], let index = record.target.sampleIndex else { return nil }
-            // On the first iteration "before" is the manifest itself: show the case as failing, not "still failing".
-            let status = previous == nil && c.status == .stillFailing ? "failing" : c.status.rawValue
-            return CaseState(id: c.caseId, status: status, sampleIndex: index, error: c.currentError, confidence: record.confidence,
+        let input = IterationInput.classification(try analysis(p), images: p.samples.map(\.source), source: predictionsFile.path)
+        let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
+        let states = try update.run(input, first: previous == nil).compactMap { s -> CaseState? in
+            guard let record = s.record, let index = record.target.sampleIndex else { return nil }
+            return CaseState(id: s.id, status: s.status, sampleIndex: index, error: record.error, confidence: record.confidence,
                              predicted: record.predictedClass, truth: record.target.classId)
         }
         let counts = Dictionary(grouping: states, by: \.status).mapValues(\.count).sorted { $0.key < $1.key }

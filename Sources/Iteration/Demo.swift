@@ -39,6 +39,11 @@ public struct Demo {
                                     : "validation loss stalled while training loss fell (over-fitting)"
             if settings["augment"] != "true" {
                 changes.append(Change(key: "augment", value: "true", reason: why + ": flips, small rotations, colour jitter"))
+            } else if kinds.contains("overfitting") {
+                let steps = Int(settings["steps"] ?? "") ?? 100
+                changes.append(Change(key: "drop_block", value: "0.1", reason: why + ": DropBlock in the last two stages"))
+                changes.append(Change(key: "drop_block_size", value: "3", reason: "blocks that fit 16×16 feature maps"))
+                changes.append(Change(key: "drop_block_ramp_steps", value: String(steps / 2), reason: "keep-probability ramped over half the run"))
             } else {
                 changes.append(Change(key: "label_smoothing", value: "0.1", reason: why + ": label smoothing"))
             }

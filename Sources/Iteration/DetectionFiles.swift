@@ -3,9 +3,9 @@ import Failures
 import Foundation
 import Report
 
-/// An iteration from files alone (a detector or instance segmenter trained elsewhere): COCO ground truth and
+/// A detector's (or instance segmenter's, with `iou_type: segm`) iteration from files alone: COCO ground truth and
 /// results in, errors taken apart, the failure set updated, and its cases drawn on their images.
-struct FileIteration {
+struct DetectionFiles {
     let config: IterateConfig
     let name: String
     let folder: URL
@@ -14,7 +14,7 @@ struct FileIteration {
 
     var errorsFile: URL { folder.appendingPathComponent("errors.json") }
     var casesFile: URL { folder.appendingPathComponent("cases.json") }
-    var iouType: IoUType { config.task == .segmentation ? .segm : .bbox }
+    var iouType: IoUType { config.iouType }
 
     func loadAnalysis() throws -> ErrorAnalysis {
         do { return try ErrorAnalysis.run(groundTruthPath: config.groundTruth!, detectionsPath: config.predictions!, iouType: iouType) } catch {
@@ -31,17 +31,9 @@ struct FileIteration {
     struct CaseState: Codable { var id: String; var status: String }
 
     func updateFailures(previous: String?) throws {
-        let analysis = try loadAnalysis()
-        let input = IterationInput.detection(analysis, source: config.predictions)
-        var manifest = FileManager.default.fileExists(atPath: workspace.manifest.path) ? try FailureManifest.load(path: workspace.manifest.path) : FailureManifest()
-        let history = try FailureHistory(path: workspace.history.path)
-        let policy = SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases)
-        if manifest.cases.isEmpty {
-            _ = try FailureTracker.select(input, iteration: name, run: "iterate", manifest: &manifest, history: history, policy: policy)
-        }
-        let check = try FailureTracker.check(input, iteration: name, run: "iterate", manifest: manifest, history: history)
-        try manifest.save(path: workspace.manifest.path)
-        let states = check.recheck.cases.map { CaseState(id: $0.caseId, status: previous == nil && $0.status == .stillFailing ? "failing" : $0.status.rawValue) }
+        let input = IterationInput.detection(try loadAnalysis(), source: config.predictions)
+        let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
+        let states = try update.run(input, first: previous == nil).map { CaseState(id: $0.id, status: $0.status) }
         try JSONEncoder().encode(states).write(to: casesFile, options: .atomic)
         log("failures: \(states.count) cases")
     }

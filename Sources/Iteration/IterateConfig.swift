@@ -1,4 +1,5 @@
 import Attribution
+import Evaluation
 import Foundation
 import Yams
 
@@ -19,10 +20,15 @@ public struct IterateConfig: Sendable, Equatable {
     public var workspace: String = "runs/iterate"
     /// A `fovea train` config (classification); each iteration keeps a copy.
     public var train: String?
-    /// Detection or segmentation from files: COCO ground truth, COCO results, and the image folder.
+    /// From files: detection — COCO ground truth and results; segmentation — folders of ground-truth and predicted
+    /// class-index masks (PNG, matched by name). `images`: the image folder.
     public var groundTruth: String?
     public var predictions: String?
     public var images: String?
+    /// Detection: `bbox`, or `segm` for instance masks.
+    public var iouType: IoUType = .bbox
+    /// Segmentation: class names by index (a JSON list); by default "background", "class 1", ….
+    public var classes: String?
     public var camMethods: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
     /// Module path the heat maps are taken at; by default the model's last convolutional stage.
     public var camLayer: String?
@@ -68,7 +74,8 @@ public struct IterateConfig: Sendable, Equatable {
             guard train != nil else { throw IterationError("\(file): train: required for classification (a fovea train config)") }
         case .detection, .segmentation:
             guard groundTruth != nil, predictions != nil else {
-                throw IterationError("\(file): ground_truth and predictions: required for \(task.rawValue) (COCO files)")
+                throw IterationError("\(file): ground_truth and predictions: required for \(task.rawValue) ("
+                    + (task == .detection ? "COCO files)" : "folders of class-index masks)"))
             }
         }
         guard minCases >= 0, maxCases >= 1 else { throw IterationError("\(file): max_cases: must be at least 1") }
@@ -84,6 +91,8 @@ public struct IterateConfig: Sendable, Equatable {
         "ground_truth": { c, n, at in c.groundTruth = try string(n, at) },
         "predictions": { c, n, at in c.predictions = try string(n, at) },
         "images": { c, n, at in c.images = try string(n, at) },
+        "iou_type": { c, n, at in c.iouType = try choice(n, at) },
+        "classes": { c, n, at in c.classes = try string(n, at) },
         "cam_methods": { c, n, at in c.camMethods = try list(n, at).map { try choice($0, at) } },
         "cam_layer": { c, n, at in c.camLayer = try string(n, at) },
         "min_cases": { c, n, at in c.minCases = try integer(n, at) },

@@ -75,12 +75,18 @@ public struct Pipeline {
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try c.updateFailures(previous: previous) }
             try stage(.cam, extra: config.camMethods.map(\.rawValue) + [config.camLayer ?? "-"]) { try c.drawCAMs() }
             try c.record().write(to: folder.appendingPathComponent("iteration.json"))
-        case .detection, .segmentation:
-            let d = FileIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)
+        case .detection:
+            let d = DetectionFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
             try stage(.predict) {}
             try stage(.errors) { try d.analyse() }
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try d.updateFailures(previous: previous) }
             try d.record().write(to: folder.appendingPathComponent("iteration.json"))
+        case .segmentation:
+            let s = SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
+            try stage(.predict) {}
+            try stage(.errors) {}  // recomputed from the masks wherever needed
+            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try s.updateFailures(previous: previous) }
+            try s.record().write(to: folder.appendingPathComponent("iteration.json"))
         }
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
         outcome.advisories = record.advisories
@@ -129,9 +135,17 @@ public struct Pipeline {
         key.add(config.task.rawValue)
         switch config.task {
         case .classification: try key.add(file: config.train!)
-        case .detection, .segmentation:
+        case .detection:
             try key.add(file: config.groundTruth!)
             try key.add(file: config.predictions!)
+            key.add(config.iouType.rawValue)
+            key.add(config.images ?? "-")
+        case .segmentation:
+            for folder in [config.groundTruth!, config.predictions!] {
+                let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".png") }.sorted()
+                for file in files { try key.add(file: URL(fileURLWithPath: folder).appendingPathComponent(file).path) }
+            }
+            if let classes = config.classes { try key.add(file: classes) }
             key.add(config.images ?? "-")
         }
         return key.value

@@ -37,8 +37,9 @@ import Testing
     @Test func eachAdvisoryMapsToItsRemedy() {
         let over = Demo.respond(to: ["overfitting: step 80: train loss fell …"], settings: ["augment": "false"])
         #expect(over.map(\.key) == ["augment"] && over[0].value == "true")
-        let overAugmented = Demo.respond(to: ["overfitting: …"], settings: ["augment": "true"])
-        #expect(overAugmented.map(\.key) == ["label_smoothing"])
+        let overAugmented = Demo.respond(to: ["overfitting: …"], settings: ["augment": "true", "steps": "100"])
+        #expect(overAugmented.map(\.key) == ["drop_block", "drop_block_size", "drop_block_ramp_steps"] && overAugmented[2].value == "50")
+        #expect(Demo.respond(to: [], settings: ["augment": "true"]).map(\.key) == ["label_smoothing"])
         let clip = Demo.respond(to: ["clip: gradient norm 31 above 10"], settings: [:])
         #expect(clip == [Demo.Change(key: "clip_grad_norm", value: "1.0", reason: "gradient norms above 10: clip them at 1")])
         let diverging = Demo.respond(to: ["diverging: loss rose"], settings: ["lr": "0.003"])
@@ -156,6 +157,38 @@ import Testing
         #expect(record.cases.contains { $0.status == "fixed" })
         #expect(record.cases.allSatisfy { $0.image?.hasPrefix(fixture.path) ?? false })
         #expect(record.headline.first?.name == "AP")
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A semantic segmenter trained elsewhere: its predicted masks in, regions taken apart, the failure set followed from
+/// flawed masks to perfect ones.
+@Suite struct SegmentationIterationTests {
+    @Test func maskFoldersMakeIterationsWithRegionCases() throws {
+        let fixture = ClassificationIterationTests.repository.appendingPathComponent("fixtures/shapes/segmentation")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-seg-\(UUID().uuidString)")
+        var config = IterateConfig(file: "seg.yaml")
+        config.task = .segmentation
+        config.workspace = root.appendingPathComponent("ws").path
+        config.groundTruth = fixture.appendingPathComponent("masks").path
+        config.images = fixture.appendingPathComponent("images").path
+        config.classes = fixture.appendingPathComponent("classes.json").path
+        // it1: the committed stand-in predictions (scripts/goldens/derived_results.py), with every region error in them.
+        config.predictions = ClassificationIterationTests.repository.appendingPathComponent("fixtures/iterate/segmentation-predictions").path
+        let first = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(first.ranStages == [.predict, .errors, .failures, .report])
+        let ws = try Workspace(root: config.workspace)
+        let record1 = try IterationRecord.load(from: ws.folder("it1").appendingPathComponent("iteration.json"))
+        #expect(record1.task == "segmentation" && record1.headline.first?.name == "mean IoU")
+        #expect(Set(record1.cases.compactMap(\.error)).isSuperset(of: ["Miss", "Cls", "Bkg"]))
+        #expect(record1.cases.allSatisfy { $0.status == "failing" && $0.mask != nil && $0.image != nil })
+        config.predictions = fixture.appendingPathComponent("masks").path  // it2: perfect masks
+        let second = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(second.iteration == "it2")
+        let record2 = try IterationRecord.load(from: ws.folder("it2").appendingPathComponent("iteration.json"))
+        // Perfect masks: every object region is fixed; invented regions are gone (fixed as well).
+        #expect(!record2.cases.isEmpty && record2.cases.allSatisfy { $0.status == "fixed" }, "\(record2.cases.map(\.status))")
+        #expect(record2.headline.first?.value == 1)
         try? FileManager.default.removeItem(at: root)
     }
 }

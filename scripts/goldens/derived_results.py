@@ -1,5 +1,7 @@
-"""Writes fixtures/iterate/detection-results.json: COCO results derived from the shapes detection sample's ground
-truth so that every TIDE error type occurs (a stand-in for a detector's output in the example iterate config).
+"""Writes the stand-ins for a model's output that the example iterate configs read:
+fixtures/iterate/detection-results.json, COCO results derived from the shapes detection sample's ground truth so
+that every TIDE error type occurs, and fixtures/iterate/segmentation-predictions/*.png, masks derived from the
+shapes segmentation sample's so that every region error occurs (needs numpy and Pillow).
 
     python3 scripts/goldens/derived_results.py
 """
@@ -30,3 +32,21 @@ for i, a in enumerate(gt["annotations"]):
         det(a["category_id"], 0.65, [1, 1, 6, 6])                         # Bkg
 (root / "fixtures/iterate/detection-results.json").write_text(json.dumps(out, separators=(",", ":")) + "\n")
 print(f"{len(out)} detections")
+
+import numpy as np
+from PIL import Image
+
+masks = root / "fixtures/shapes/segmentation/masks"
+predictions = root / "fixtures/iterate/segmentation-predictions"
+predictions.mkdir(exist_ok=True)
+for i, path in enumerate(sorted(masks.glob("*.png"))):
+    m = np.array(Image.open(path))
+    objects = (m != 0) & (m != 255)
+    if i % 4 == 0:
+        m[objects] = 0                      # Miss
+    elif i % 4 == 1:
+        m[objects] = m[objects] % 5 + 1     # Cls
+    elif i % 4 == 2:
+        m[:12, :12] = 3                     # Bkg: an invented square
+    Image.fromarray(m).save(predictions / path.name, optimize=True)
+print(f"{i + 1} masks")

@@ -16,6 +16,8 @@ public struct IterationRecord: Codable, Sendable, Equatable {
     public var errors: ErrorBreakdown?
     /// The failure set's cases at this iteration.
     public var cases: [CaseSnapshot]
+    /// Class names by index, for segmentation masks.
+    public var classNames: [String]?
 
     public init(name: String, task: String, source: String? = nil, headline: [NamedValue] = [], advisories: [String] = [],
                 runDirectory: String? = nil, errors: ErrorBreakdown? = nil, cases: [CaseSnapshot] = []) {
@@ -112,6 +114,8 @@ public struct CaseSnapshot: Codable, Sendable, Equatable {
     public var boxes: [Box]
     /// Heat-map overlays computed for this case at this iteration.
     public var cams: [CAM]
+    /// A predicted class-index mask (PNG) drawn under the boxes, for segmentation.
+    public var mask: String?
 
     public struct Box: Codable, Sendable, Equatable {
         /// COCO x, y, width, height in image pixels.
@@ -130,10 +134,10 @@ public struct CaseSnapshot: Codable, Sendable, Equatable {
     }
 
     public init(id: String, image: String?, imageWidth: Int, imageHeight: Int, status: String, error: String?,
-                confidence: Double, detail: String, boxes: [Box] = [], cams: [CAM] = []) {
+                confidence: Double, detail: String, boxes: [Box] = [], cams: [CAM] = [], mask: String? = nil) {
         self.id = id; self.image = image; self.imageWidth = imageWidth; self.imageHeight = imageHeight
         self.status = status; self.error = error; self.confidence = confidence; self.detail = detail
-        self.boxes = boxes; self.cams = cams
+        self.boxes = boxes; self.cams = cams; self.mask = mask
     }
 
     public var isFailing: Bool { ["failing", "still failing", "newly broken"].contains(status) }

@@ -100,7 +100,7 @@ private struct PageWriter {
         context["camMethods"] = methods
         context["hasCases"] = !iteration.cases.isEmpty
         context["cases"] = try iteration.cases.map { snapshot -> [String: Any] in
-            let picture = try caseImage(snapshot, iteration: iteration.name, root: root)
+            let picture = try caseImage(snapshot, iteration: iteration, root: root)
             let cams = try methods.map { method -> [String: Any] in
                 guard let cam = snapshot.cams.first(where: { $0.method == method }) else { return ["method": method, "caseId": snapshot.id] }
                 var figure = try camImage(cam, caseId: snapshot.id, iteration: iteration.name, root: root)
@@ -126,7 +126,7 @@ private struct PageWriter {
         context["statusClass"] = Self.statusClass(latest.status)
         context["description"] = latest.detail
         context["iteration"] = latestIteration.name
-        context["image"] = try caseImage(latest, iteration: latestIteration.name, root: root)
+        context["image"] = try caseImage(latest, iteration: latestIteration, root: root)
         context["imageCaption"] = "\(latestIteration.name): " + (latest.boxes.isEmpty ? "input image" : "ground truth and predictions, coloured by error type")
         let roles = orderedUnique(latest.boxes.map(\.role))
         context["legend"] = roles.map { ["label": Self.roleName($0), "color": ErrorPalette.color(for: Self.boxRole($0)).hexString] }
@@ -249,10 +249,14 @@ private struct PageWriter {
     }
 
     /// The case's image with its boxes, drawn once per iteration.
-    private mutating func caseImage(_ snapshot: CaseSnapshot, iteration: String, root: String) throws -> [String: Any] {
-        let path = "assets/cases/\(SafeFileName.make(snapshot.id))/\(SafeFileName.make(iteration)).png"
+    private mutating func caseImage(_ snapshot: CaseSnapshot, iteration: IterationRecord, root: String) throws -> [String: Any] {
+        let path = "assets/cases/\(SafeFileName.make(snapshot.id))/\(SafeFileName.make(iteration.name)).png"
         let boxes = snapshot.boxes.map { LabelledBox(box: $0.box, label: $0.label, role: Self.boxRole($0.role)) }
-        let drawing = AnnotatedImage(image: try sourceImage(snapshot), boxes: boxes, maxSide: site.imageSide, minSide: site.imageSide)
+        var image = try sourceImage(snapshot)
+        if let maskPath = snapshot.mask {
+            image = try Self.withMask(image, maskPath: maskPath, classNames: iteration.classNames ?? [])
+        }
+        let drawing = AnnotatedImage(image: image, boxes: boxes, maxSide: site.imageSide, minSide: site.imageSide)
         return try figure(drawing, path: path, root: root, title: snapshot.id)
     }
 
@@ -286,6 +290,23 @@ private struct PageWriter {
         // No image file (a report from prediction files alone): a neutral canvas of the annotated size.
         let w = max(snapshot.imageWidth, 1), h = max(snapshot.imageHeight, 1)
         return Image(width: w, height: h, layout: .gray, pixels: [UInt8](repeating: 232, count: w * h))
+    }
+
+    /// The image with a predicted class-index mask blended in, as pixels (boxes are drawn over it afterwards).
+    static func withMask(_ image: Image, maskPath: String, classNames: [String]) throws -> Image {
+        let mask: SegmentationMask
+        do { mask = try SegmentationMask.read(path: maskPath) } catch { throw ReportError("\(maskPath): \(error)") }
+        guard mask.width == image.width, mask.height == image.height else {
+            throw ReportError("\(maskPath): \(mask.width)×\(mask.height) mask for a \(image.width)×\(image.height) image")
+        }
+        let canvas = MaskOverlay(image: image, mask: mask.labels, classNames: classNames, showsLegend: false).render(scale: 1)
+        var pixels = [UInt8]()
+        pixels.reserveCapacity(3 * canvas.pixelWidth * canvas.pixelHeight)
+        for y in 0..<canvas.pixelHeight { for x in 0..<canvas.pixelWidth {
+            let p = canvas.pixel(x: x, y: y)
+            pixels += [p.r, p.g, p.b]
+        } }
+        return Image(width: canvas.pixelWidth, height: canvas.pixelHeight, layout: .rgb, pixels: pixels)
     }
 
     private func figure(_ drawing: some Drawing, path: String, root: String, title: String) throws -> [String: Any] {

@@ -1,0 +1,46 @@
+import Failures
+import Foundation
+
+/// The failure-set stage, the same for every task: the first iteration selects the set; every later one re-checks it
+/// (fixed, still failing, newly broken) and adds what newly broke — right in the previous iteration, wrong now —
+/// most confident first, while there is room under `maxCases`. Manifest and history live in the workspace.
+struct FailureSetUpdate {
+    let workspace: Workspace
+    let iteration: String
+    let policy: SelectionPolicy
+    static let run = "iterate"
+
+    struct State {
+        var id: String
+        /// `failing` on the first iteration (nothing to compare with), else the re-check's status.
+        var status: String
+        var record: CaseRecord?
+    }
+
+    func run(_ input: IterationInput, first: Bool) throws -> [State] {
+        var manifest = FileManager.default.fileExists(atPath: workspace.manifest.path)
+            ? try FailureManifest.load(path: workspace.manifest.path) : FailureManifest()
+        let history = try FailureHistory(path: workspace.history.path)
+        var check: FailureTracker.CheckResult
+        if manifest.cases.isEmpty {
+            _ = try FailureTracker.select(input, iteration: iteration, run: Self.run, manifest: &manifest, history: history, policy: policy)
+            check = try FailureTracker.check(input, iteration: iteration, run: Self.run, manifest: manifest, history: history)
+        } else {
+            check = try FailureTracker.check(input, iteration: iteration, run: Self.run, manifest: manifest, history: history)
+            let records = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+            let room = policy.maxCases - manifest.cases.count
+            let broken = (check.recheck.flips?.negativeFlips ?? []).compactMap { records[$0] }
+                .filter { manifest.index(of: $0.key) == nil }
+                .sorted { ($0.confidence, $1.key) > ($1.confidence, $0.key) }
+            if room > 0 && !broken.isEmpty {
+                for record in broken.prefix(room) { try manifest.add(FailureCase(record: record, iteration: iteration)) }
+                check = try FailureTracker.check(input, iteration: iteration, run: Self.run, manifest: manifest, history: history)
+            }
+        }
+        try manifest.save(path: workspace.manifest.path)
+        let records = Dictionary(input.records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        return check.recheck.cases.map { c in
+            State(id: c.caseId, status: first && c.status == .stillFailing ? "failing" : c.status.rawValue, record: records[c.caseId])
+        }
+    }
+}
