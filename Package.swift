@@ -1,5 +1,6 @@
 // swift-tools-version: 6.0
 import PackageDescription
+import Foundation
 
 // The numeric modules are optimised in debug builds too: the test suite trains small models and draws reports, and
 // unoptimised element loops make that ten times slower without finding anything more.
@@ -60,3 +61,18 @@ let package = Package(
         .testTarget(name: "IterationTests", dependencies: ["Iteration"]),
     ]
 )
+
+// Reliability (docs/RELIABILITY.md): the input readers' shared fuzz entry points, the test suite that runs them
+// over the seed corpora, and — only with FOVEA_FUZZ=1, since they have no main without libFuzzer — the harnesses.
+package.targets += [
+    .target(name: "FuzzTargets", dependencies: ["Datasets", "Evaluation", "NN", "Tensors"], path: "Sources/Fuzzing/FuzzTargets"),
+    .testTarget(name: "ReliabilityTests", dependencies: ["FuzzTargets", "FoveaCLI", "Datasets", "Evaluation", "NN", "Tensors", "Training", "Failures"]),
+]
+if ProcessInfo.processInfo.environment["FOVEA_FUZZ"] == "1" {
+    let harnesses = ["FuzzPNG", "FuzzJPEG", "FuzzCocoGroundTruth", "FuzzCocoResults", "FuzzCOCOInstances", "FuzzSafetensors", "FuzzNPY"]
+    package.targets += harnesses.map {
+        .executableTarget(name: $0, dependencies: ["FuzzTargets"], path: "Sources/Fuzzing/\($0)",
+                          swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    }
+    package.products += harnesses.map { .executable(name: $0, targets: [$0]) }
+}

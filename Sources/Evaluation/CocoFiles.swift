@@ -246,11 +246,14 @@ public enum CocoFiles {
             throw context.fail("top level", "expected an array of detections, got \(reader.describeNext())")
         }
         try reader.expect(UInt8(ascii: "["), "'['")
+        let result: (detections: [Detection], stoppedAtSplit: Bool)
         if reader.peek() == UInt8(ascii: "]") {
             try reader.expect(UInt8(ascii: "]"), "']'")
-            return ([], false)
+            result = ([], false)
+        } else {
+            result = try readDetectionElements(reader, context, iouType: iouType, firstIndex: 0, stopAt: stopAt)
         }
-        let result = try readDetectionElements(reader, context, iouType: iouType, firstIndex: 0, stopAt: stopAt)
+        // Also for `[]`: the two-thread parse relies on this check (found by FuzzCocoResults).
         if !result.stoppedAtSplit && !reader.atEnd {
             throw JSONReader.SyntaxError(message: "invalid JSON: unexpected data after the document", offset: reader.position)
         }

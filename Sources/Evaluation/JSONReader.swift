@@ -94,9 +94,11 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         func skipBack(_ i: Int) -> Int { var i = i; while i > 0, [32, 10, 13, 9].contains(storage[i]) { i -= 1 }; return i }
         var i = offset
         while i < count {
-            if storage[i] == UInt8(ascii: "{") {
+            // i > 0 and comma > 0: the pattern needs two bytes before the `{` (found by FuzzCocoResults: a file
+            // starting with `{` read the byte before the buffer).
+            if storage[i] == UInt8(ascii: "{"), i > 0 {
                 let comma = skipBack(i - 1)
-                if storage[comma] == UInt8(ascii: ","), storage[skipBack(comma - 1)] == UInt8(ascii: "}") { return i }
+                if storage[comma] == UInt8(ascii: ","), comma > 0, storage[skipBack(comma - 1)] == UInt8(ascii: "}") { return i }
             }
             i += 1
         }
@@ -366,11 +368,18 @@ final class JSONReader: @unchecked Sendable {  // one reader per thread; forks o
         return String(decoding: UnsafeBufferPointer(start: storage + position, count: end - position), as: UTF8.self)
     }
 
+    /// Nesting allowed in skipped values, as in Foundation's JSON parsers: deeper is refused before the recursion
+    /// overflows the stack (a file of a million '[' would otherwise crash the process).
+    static let maximumDepth = 512
+
     /// Skips one value of any type (unknown keys such as `info`, `licenses`).
-    func skipValue() throws {
+    func skipValue(depth: Int = 0) throws {
+        guard depth < Self.maximumDepth else {
+            throw SyntaxError(message: "invalid JSON: nested deeper than \(Self.maximumDepth) levels", offset: position)
+        }
         switch peek() {
-        case UInt8(ascii: "{"): try readObject { _ in try skipValue() }
-        case UInt8(ascii: "["): try readArray { _ in try skipValue() }
+        case UInt8(ascii: "{"): try readObject { _ in try skipValue(depth: depth + 1) }
+        case UInt8(ascii: "["): try readArray { _ in try skipValue(depth: depth + 1) }
         case UInt8(ascii: "\""): _ = try readStringToken()
         case UInt8(ascii: "t"): try literal("true")
         case UInt8(ascii: "f"): try literal("false")

@@ -36,7 +36,9 @@ public enum RunLengthString {
                 if !more && (c & 0x10) != 0 { x |= -1 << (5 * k) }
                 byte = more ? utf8.next() : nil
             }
-            if counts.count > 2 { x += Int64(counts[counts.count - 2]) }
+            // Wrapping, as pycocotools' C code in effect does: only the low 32 bits are kept, and a hostile string
+            // of many continuation characters must not trap.
+            if counts.count > 2 { x &+= Int64(counts[counts.count - 2]) }
             counts.append(UInt32(truncatingIfNeeded: x))
             pending = utf8.next()
         }

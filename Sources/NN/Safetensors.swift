@@ -32,10 +32,12 @@ public enum Safetensors {
             throw fail("cannot map: \(String(cString: strerror(errno)))")
         }
         let mapping = Mapping(base: base, size: size)
-        let headerLength = Int(UInt64(littleEndian: base.loadUnaligned(as: UInt64.self)))
-        guard headerLength > 0, headerLength <= size - 8 else {
-            throw fail("header length \(headerLength) does not fit a file of \(size) bytes")
+        // Compared as UInt64: a length of 2^63 or more must be refused, not trap on the way to Int.
+        let declaredLength = UInt64(littleEndian: base.loadUnaligned(as: UInt64.self))
+        guard declaredLength > 0, declaredLength <= UInt64(size - 8) else {
+            throw fail("header length \(declaredLength) does not fit a file of \(size) bytes")
         }
+        let headerLength = Int(declaredLength)
         let headerData = Data(bytes: base + 8, count: headerLength)
         guard let header = (try? JSONSerialization.jsonObject(with: headerData)) as? [String: Any] else {
             throw fail("header is not a JSON object")
@@ -60,7 +62,13 @@ public enum Safetensors {
                   offsets[0] >= 0, offsets[0] <= offsets[1], offsets[1] <= dataSize else {
                 throw fail("tensor '\(name)': data_offsets outside the \(dataSize) data bytes")
             }
-            let count = shape.reduce(1, *)
+            let (count, countOverflow) = shape.reduce((1, false)) { product, size in
+                let (next, overflow) = product.0.multipliedReportingOverflow(by: size)
+                return (next, product.1 || overflow)
+            }
+            guard !countOverflow, count <= dataSize else {
+                throw fail("tensor '\(name)': shape \(shape) holds more elements than the \(dataSize) data bytes")
+            }
             guard offsets[1] - offsets[0] == count * dtype.size else {
                 throw fail("tensor '\(name)': \(offsets[1] - offsets[0]) bytes for shape \(shape) of \(dtype.rawValue)")
             }

@@ -42,9 +42,14 @@ public enum NPY {
             guard let v = Int(d), v >= 0 else { throw fail("header: shape entry '\(d)' is not a size") }
             return v
         }
-        let count = shape.reduce(1, *), start = headerStart + headerLength
-        guard data.count - start == count * itemSize else {
-            throw fail("\(data.count - start) data bytes for shape \(shape), expected \(count * itemSize)")
+        // A header may declare any shape: sizes are multiplied with overflow checks, so a huge one is refused, not a trap.
+        guard let count = shape.reduce(Optional(1), { product, size in product.flatMap { checkedProduct($0, size) } }),
+              let byteCount = checkedProduct(count, itemSize) else {
+            throw fail("header: shape \(shape) holds more elements than memory can")
+        }
+        let start = headerStart + headerLength
+        guard data.count - start == byteCount else {
+            throw fail("\(data.count - start) data bytes for shape \(shape), expected \(byteCount)")
         }
         let out = Tensor(zeros: shape)
         data.withUnsafeBytes { raw in
@@ -69,6 +74,11 @@ public enum NPY {
         data.append(Data(header.utf8))
         data.append(Data(bytes: t.data, count: t.count * 4))
         return data
+    }
+
+    private static func checkedProduct(_ a: Int, _ b: Int) -> Int? {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? nil : product
     }
 
     /// The text of `'key': value` in a header dictionary (value up to the next top-level comma).

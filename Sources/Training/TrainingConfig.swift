@@ -88,7 +88,10 @@ extension TrainingConfig {
     /// Parses YAML text; `file` names the source in errors. Relative `data` and `run_dir` stay as written.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> TrainingConfig {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw ConfigError("\(file): invalid YAML: \(error)") }
+        do { root = try Yams.compose(yaml: text) } catch {
+            // Yams' messages quote the offending line under a caret; the CLI contract is one line.
+            throw ConfigError("\(file): invalid YAML: " + "\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
         guard let root else { throw ConfigError("\(file): empty config (expected at least `data: FOLDER`)") }
         guard case .mapping(let mapping) = root else { throw ConfigError("\(file):\(line(root)): expected a mapping of keys to values") }
         var config = TrainingConfig(), sawData = false

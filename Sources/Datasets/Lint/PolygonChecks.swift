@@ -63,7 +63,11 @@ enum CompressedRunLengths {
                 if !more && group & 0x10 != 0 { value |= -1 << shift }
                 if shift > 60 { return nil }
             }
-            if counts.count > 2 { value += counts[counts.count - 2] }
+            if counts.count > 2 {
+                let (sum, overflow) = value.addingReportingOverflow(counts[counts.count - 2])  // runs from a file: any size
+                guard !overflow else { return nil }
+                value = sum
+            }
             counts.append(value)
         }
         return counts
