@@ -10,7 +10,7 @@ import Training
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
-        subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self, ErrorsWorkload.self])
+        subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self, ErrorsWorkload.self, Loader.self])
 
     struct Repeats: ParsableArguments {
         @Option(help: "Timed repetitions (the median is printed).") var repeats = 5

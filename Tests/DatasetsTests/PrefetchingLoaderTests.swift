@@ -42,10 +42,13 @@ import Testing
         #expect(loader.next() == nil)
     }
 
-    @Test func benchmarkDecodesAndAugmentsEveryImage() {
+    @Test func benchmarkDecodesAndAugmentsEveryImageWithAndWithoutThreads() {
         let paths = (0..<10).map { Goldens.path(String(format: "fixtures/shapes/detection/images/%04d.png", $0)) }
-        let result = LoaderBenchmark.run(paths: paths, workers: 2, pipeline: .defaults(for: .detection))
-        #expect(result.images == 10)
-        #expect(result.imagesPerSecond > 0)
+        for workers in [0, 2] {
+            let result = LoaderBenchmark.run(paths: paths + ["/no/such.png"], workers: workers, batch: 4,
+                                             pipeline: LoaderBenchmark.trainingPipeline(size: 32))
+            #expect(result.images == 10 && result.failures == 1, "workers \(workers)")
+            #expect(result.seconds > 0 && result.imagesPerSecond > 0)
+        }
     }
 }

@@ -80,20 +80,3 @@ private final class LoaderState<Element: Sendable>: @unchecked Sendable {
         condition.unlock()
     }
 }
-
-/// Images per second through a loader that decodes (and optionally augments) each file once.
-public enum LoaderBenchmark {
-    public static func run(paths: [String], workers: Int, pipeline: AugmentationPipeline? = nil, seed: UInt64 = 0)
-        -> (images: Int, seconds: Double, imagesPerSecond: Double) {
-        let start = DispatchTime.now().uptimeNanoseconds
-        let loader = PrefetchingLoader(count: paths.count, workers: workers, prefetch: 4 * workers) { index -> Int in
-            let image = PlanarImage(try ImageCodecs.read(path: paths[index]).rgb8())
-            guard let pipeline else { return image.width }
-            return pipeline.apply(AnnotatedSample(image: image), seed: seed &+ UInt64(index)).image.width
-        }
-        var images = 0
-        while let result = loader.next() { if case .success = result { images += 1 } }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        return (images, seconds, Double(images) / max(seconds, 1e-9))
-    }
-}
