@@ -87,6 +87,8 @@ import Testing
         for status in ["new", "still failing", "fixed", "newly broken", "passing"] {
             #expect(canvas.count(of: ErrorPalette.color(forStatus: status)) > 60, "\(status)")
         }
+        #expect(ErrorPalette.color(forStatus: "failing") == ErrorPalette.color(forStatus: "still failing"))
+        #expect(ErrorPalette.color(forStatus: "something else") == ErrorPalette.unknown)
     }
 
     @Test func gradientStripMarksNonFiniteNormsAndUsesALogScale() {

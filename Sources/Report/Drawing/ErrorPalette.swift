@@ -26,14 +26,14 @@ public enum ErrorPalette {
         }
     }
 
-    /// For a case status of the failure set: "fixed", "still failing", "newly broken", "passing", "new"
-    /// (and "absent"); anything else is grey.
+    /// For a case status of the failure set: "fixed", "still failing", "newly broken", "passing", "new",
+    /// "failing" (a case's first iteration, with nothing to compare to) and "absent"; anything else is grey.
     public static func color(forStatus status: String) -> RGBColor {
         statusColors[status] ?? unknown
     }
 
     /// Statuses in the order a legend lists them: worst first.
-    public static let statusOrder = ["newly broken", "still failing", "fixed", "passing", "new", "absent"]
+    public static let statusOrder = ["newly broken", "still failing", "failing", "fixed", "passing", "new", "absent"]
 
     static let errorColors: [String: RGBColor] = [
         "Cls": RGBColor(hex: 0xE69F00),   // orange
@@ -47,6 +47,7 @@ public enum ErrorPalette {
     static let statusColors: [String: RGBColor] = [
         "newly broken": RGBColor(hex: 0xD62728),
         "still failing": RGBColor(hex: 0xF0A030),
+        "failing": RGBColor(hex: 0xF0A030),  // failing now, like "still failing", with no earlier verdict
         "fixed": RGBColor(hex: 0x2CA02C),
         "passing": RGBColor(hex: 0xA8D8A0),
         "new": RGBColor(hex: 0x6BAED6),

@@ -13,7 +13,7 @@ public struct StatusMatrixChart: Drawing, Sendable {
     static let m = ChartStyle.margin, rowHeight = 18.0, headerHeight = 18.0
 
     /// The mark drawn in a cell, so statuses read apart without colour.
-    static let marks = ["fixed": "✓", "newly broken": "!", "still failing": "✗", "new": "+"]
+    static let marks = ["fixed": "✓", "newly broken": "!", "still failing": "✗", "failing": "✗", "new": "+"]
 
     public init(cases: [String], iterations: [String], statuses: [[String?]], title: String = "Case status by iteration") {
         precondition(statuses.count == cases.count && statuses.allSatisfy { $0.count == iterations.count },
