@@ -5,7 +5,8 @@ trained on it (80/20 split, batch 32), printing train and validation accuracy. R
     python scripts/bench/torch_shapes_fixture.py /tmp/shapes600 [--sgd LR] [--steps N]
 
 Used to tell a dataset that is too hard from a trainer that does not learn: on 2026-11-29's generator this
-model stayed at chance (train acc ≤ 0.31 after 300 steps), as Fovea's trainer did.
+model stayed at chance (train acc ≤ 0.31 after 300 steps), as Fovea's trainer did. On the 80 %-plain generator
+(1000 images, seed 3) validation accuracy is 0.335 after 300 steps; figures in docs/datasets.md.
 """
 import argparse, glob, os
 import numpy as np, torch, torch.nn as nn
