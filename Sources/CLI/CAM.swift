@@ -8,7 +8,9 @@ import Tensors
 
 /// `fovea cam`: class activation maps (pytorch-grad-cam semantics) for a model on an exact input or on images.
 struct CAM: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cam", abstract: "Heat maps of what a model looked at.")
+    static let configuration = CommandConfiguration(
+        commandName: "cam", abstract: "Heat maps of what a model looked at.",
+        discussion: "Examples:\n  fovea cam --model resnet18 --weights r18.safetensors --image cat.png --layer layer4 --method gradcam --overlay cam.png\n  fovea cam --model resnet50 --weights w.safetensors --input x.npy --layer layer4 --method scorecam --out maps.npy --metrics")
 
     @OptionGroup var model: ModelOptions
 

@@ -6,7 +6,9 @@ import Tensors
 
 /// `fovea doctor`: what Fovea runs on — BLAS library and kernel, threads, codec and Cairo versions, fonts.
 struct Doctor: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the libraries, BLAS kernel and threads Fovea uses.")
+    static let configuration = CommandConfiguration(
+        abstract: "Print the libraries, BLAS kernel and threads Fovea uses.",
+        discussion: "Examples:\n  fovea doctor\n  OPENBLAS_CORETYPE=Haswell fovea doctor     (force another BLAS kernel and see it named)")
 
     func run() throws {
         for (key, value) in Self.report() { print("\(key.padding(toLength: 14, withPad: " ", startingAt: 0)) \(value)") }

@@ -6,7 +6,8 @@ import Foundation
 /// COCO results file, with every detection and ground truth labelled in the JSON output.
 struct Errors: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "COCO AP and TIDE errors of a detector's COCO results, every box labelled.")
+        abstract: "COCO AP and TIDE errors of a detector's COCO results, every box labelled.",
+        discussion: "Examples:\n  fovea errors --gt val.json --pred results.json\n  fovea errors --gt val.json --pred results.json --iou-type segm --json errors.json")
 
     @Option(name: .long, help: "COCO instances file (ground truth).")
     var gt: String

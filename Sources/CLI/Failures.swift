@@ -8,6 +8,13 @@ struct FailuresCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "failures",
         abstract: "Curate a minimal failure set and track it across iterations.",
+        discussion: """
+        Examples:
+          fovea failures select --gt val.json --pred it1.json
+          fovea failures check --gt val.json --pred it2.json --fail-on regressed     (exit 3 when a case newly broke)
+          fovea failures status
+          fovea failures pin gt-1742 --note "occluded cyclist"
+        """,
         subcommands: [FailuresSelect.self, FailuresCheck.self, FailuresStatus.self, FailuresList.self,
                       FailuresAdd.self, FailuresRemove.self, FailuresPin.self, FailuresUnpin.self])
 }

@@ -6,6 +6,7 @@ struct FixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fixtures",
         abstract: "Write a deterministic synthetic dataset.",
+        discussion: "Examples:\n  fovea fixtures shapes --task classification --out data/shapes --images 900\n  fovea fixtures shapes --task detection --out data/shapes-det --seed 3",
         subcommands: [Shapes.self])
 
     /// `fovea fixtures shapes --task classification|detection|segmentation --out DIR [--images N] [--seed S]`

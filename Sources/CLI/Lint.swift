@@ -5,7 +5,9 @@ import Foundation
 /// `fovea lint DATASET`: every problem in a dataset's images and annotations, each naming the file and the
 /// field or index. Exit 1 when errors are found, 0 when only warnings.
 struct Lint: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Check a dataset's images and annotations.")
+    static let configuration = CommandConfiguration(
+        abstract: "Check a dataset's images and annotations.",
+        discussion: "Examples:\n  fovea lint data/shapes                          (an ImageFolder)\n  fovea lint val.json --images val/ --json lint.json   (COCO; exit 1 when errors are found)")
 
     @Argument(help: "A COCO instances file, an ImageFolder root, or a segmentation folder (images/, masks/, classes.json).")
     var dataset: String

@@ -7,7 +7,9 @@ import Tensors
 /// `fovea predict`: a classifier's predictions for an exact input array (`--input X.npy`, already normalised:
 /// the parity path) or for image files (`--image`, with the model's preprocessing).
 struct Predict: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Run a model on inputs and print or save its predictions.")
+    static let configuration = CommandConfiguration(
+        abstract: "Run a model on inputs and print or save its predictions.",
+        discussion: "Examples:\n  fovea predict --model resnet18 --weights r18.safetensors --image cat.png dog.jpg\n  fovea predict --model resnet50 --weights w.safetensors --input x.npy --logits logits.npy\n  fovea predict --model centernet_resnet18 --weights det.safetensors --image street.png --json dets.json")
 
     @OptionGroup var model: ModelOptions
 
