@@ -44,3 +44,30 @@ struct FailureSetUpdate {
         }
     }
 }
+
+/// The failure set's cases and statuses at one iteration (`cases.json`), for tasks whose records are rebuilt from
+/// their inputs when the report is drawn.
+struct SavedCases {
+    let file: URL
+    let workspace: Workspace
+
+    struct Entry: Codable { var id: String; var status: String }
+
+    func save(_ states: [FailureSetUpdate.State]) throws {
+        try JSONEncoder().encode(states.map { Entry(id: $0.id, status: $0.status) }).write(to: file, options: .atomic)
+    }
+
+    /// Each saved case with its record among `records`; a curated region that nothing covers any more is rebuilt
+    /// from the manifest (right, with no prediction).
+    func cases(among records: [CaseRecord]) throws -> [(record: CaseRecord, status: String)] {
+        guard let data = FileManager.default.contents(atPath: file.path),
+              let entries = try? JSONDecoder().decode([Entry].self, from: data) else { throw IterationError("\(file.path): missing or unreadable") }
+        let byKey = Dictionary(records.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+        let manifest = try FailureManifest.load(path: workspace.manifest.path)
+        return entries.compactMap { e in
+            if let r = byKey[e.id] { return (r, e.status) }
+            guard let c = manifest.cases.first(where: { $0.id == e.id }) else { return nil }
+            return (CaseRecord(key: c.id, image: c.image, target: c.target, error: nil, confidence: 0), e.status)
+        }
+    }
+}

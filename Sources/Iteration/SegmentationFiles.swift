@@ -66,30 +66,21 @@ struct SegmentationFiles {
                       sizes: pairs.map { ($0.0.width, $0.0.height) }, background: classNames.firstIndex(of: "background"))
     }
 
-    struct CaseState: Codable { var id: String; var status: String }
+    var saved: SavedCases { SavedCases(file: casesFile, workspace: workspace) }
 
     func updateFailures(previous: String?) throws {
         let loaded = try load()
         log(String(format: "errors: mean IoU %.3f over %d images", loaded.analysis.meanIoU, loaded.names.count))
         let input = IterationInput.segmentation(loaded.analysis, images: loaded.names, background: loaded.background, source: config.predictions)
-        let states = try FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
-            .run(input, first: previous == nil)
-        try JSONEncoder().encode(states.map { CaseState(id: $0.id, status: $0.status) }).write(to: casesFile, options: .atomic)
+        let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
+        let states = try update.run(input, first: previous == nil)
+        try saved.save(states)
         log("failures: \(states.count) cases")
     }
 
     func record() throws -> IterationRecord {
         let loaded = try load()
-        guard let data = FileManager.default.contents(atPath: casesFile.path),
-              let states = try? JSONDecoder().decode([CaseState].self, from: data) else { throw IterationError("\(casesFile.path): missing") }
-        let records = Dictionary(SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background).map { ($0.key, $0) },
-                                 uniquingKeysWith: { a, _ in a })
-        let manifest = try FailureManifest.load(path: workspace.manifest.path)
-        let cases = states.compactMap { s -> (CaseRecord, String)? in
-            if let r = records[s.id] { return (r, s.status) }
-            guard let c = manifest.cases.first(where: { $0.id == s.id }) else { return nil }
-            return (CaseRecord(key: c.id, image: c.image, target: c.target, error: nil, confidence: 0), s.status)
-        }
+        let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
         return SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
                                             images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
                                             source: config.predictions, cases: cases)
