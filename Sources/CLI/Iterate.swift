@@ -42,13 +42,16 @@ struct DemoCommand: ParsableCommand {
     @Option(help: "Report folder.") var out = "reports/demo"
     @Option(help: "Working folder (dataset, runs, failure set).") var workspace = "reports/demo-work"
     @Option(help: "Images in the generated dataset.") var images = 900
-    @Option(help: "Training steps per iteration.") var steps = 150
+    @Option(help: "Training steps of the first iteration.") var steps = 150
+    @Option(help: "The classifier trained (any classification --model of fovea predict).") var model = "resnet18"
+    @Option(help: "Peak learning rate (AdamW, one-cycle).") var lr = 0.002
     @Flag(help: "No progress lines.") var quiet = false
 
     func run() throws {
         let log: (String) -> Void = quiet ? { _ in } : { FileHandle.standardError.write(Data(($0 + "\n").utf8)) }
         do {
-            let demo = Demo(workspace: workspace, report: out, images: images, steps: steps, version: Trainer.toolVersion, log: log)
+            let demo = Demo(workspace: workspace, report: out, images: images, steps: steps, model: model, learningRate: lr,
+                            version: Trainer.toolVersion, log: log)
             let result = try demo.run()
             print(result)
         } catch let e as IterationError { throw InputError(e.description) }

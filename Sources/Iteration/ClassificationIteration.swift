@@ -165,7 +165,7 @@ struct ClassificationIteration {
         let cases = try loadCases()
         guard !cases.isEmpty else { return }
         let (model, arch) = try loadModel(settings, classes: p.classes.count)
-        let layer = config.camLayer ?? arch.defaultCAMLayer
+        let layer = config.camLayer ?? arch.defaultCAMLayer(inputSize: settings.imageSize)
         let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
         var inputs = [Tensor](), pictures = [Image]()
         for c in cases {

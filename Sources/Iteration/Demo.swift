@@ -9,11 +9,16 @@ public struct Demo {
     public var report: String
     public var images: Int
     public var steps: Int
+    /// A classifier of the zoo and its peak learning rate.
+    public var model: String
+    public var learningRate: Double
     public var version: String
     public var log: (String) -> Void
 
-    public init(workspace: String, report: String, images: Int, steps: Int, version: String, log: @escaping (String) -> Void) {
-        self.workspace = workspace; self.report = report; self.images = images; self.steps = steps; self.version = version; self.log = log
+    public init(workspace: String, report: String, images: Int, steps: Int, model: String, learningRate: Double, version: String,
+                log: @escaping (String) -> Void) {
+        self.workspace = workspace; self.report = report; self.images = images; self.steps = steps; self.model = model
+        self.learningRate = learningRate; self.version = version; self.log = log
     }
 
     /// One change to the training config and why.
@@ -21,11 +26,24 @@ public struct Demo {
         public var key: String, value: String, reason: String
     }
 
+    /// Whether validation accuracy was still climbing at the end: the last evaluation is the best and at least two
+    /// points above the one before — the run stopped while it was still learning (under-fitting).
+    public static func stillLearning(validationAccuracy: [Double]) -> Bool {
+        guard validationAccuracy.count >= 2, let last = validationAccuracy.last else { return false }
+        return last >= validationAccuracy.max()! && last - validationAccuracy[validationAccuracy.count - 2] >= 0.02
+    }
+
     /// What the second iteration changes, from the first one's advisories (`kind: message` lines as advisories.txt
-    /// holds them) and its settings.
-    public static func respond(to advisories: [String], settings: [String: String]) -> [Change] {
+    /// holds them), its curves and its settings.
+    public static func respond(to advisories: [String], stillLearning: Bool = false, settings: [String: String]) -> [Change] {
         let kinds = Set(advisories.compactMap { line in ["overfitting", "clip", "diverging"].first { line.contains($0) } })
         var changes = [Change]()
+        if stillLearning && !kinds.contains("diverging") && !kinds.contains("overfitting") {
+            let steps = Int(settings["steps"] ?? "") ?? 100
+            changes.append(Change(key: "steps", value: String(2 * steps),
+                                  reason: "validation accuracy was still rising at the last step (under-fitting): twice the steps"))
+            return changes
+        }
         if kinds.contains("diverging") {
             let lr = Double(settings["lr"] ?? "") ?? 0.001
             changes.append(Change(key: "lr", value: String(lr / 3), reason: "the loss diverged: a third of the learning rate"))
@@ -67,12 +85,15 @@ public struct Demo {
         try manager.createDirectory(at: iterations, withIntermediateDirectories: true)
 
         var settings: [(String, String)] = [
-            ("data", data.path), ("model", "shapes_cnn"), ("seed", "0"), ("steps", String(steps)), ("batch_size", "32"),
-            ("image_size", "64"), ("augment", "false"), ("optimizer", "adamw"), ("lr", "0.003"), ("weight_decay", "0.05"),
+            ("data", data.path), ("model", model), ("seed", "0"), ("steps", String(steps)), ("batch_size", "32"),
+            ("image_size", "64"), ("augment", "false"), ("optimizer", "adamw"), ("lr", String(learningRate)), ("weight_decay", "0.05"),
             ("schedule", "onecycle"), ("eval_every", String(max(1, steps / 6))), ("log_every", String(max(1, steps / 6))),
         ]
         let first = try iterate(name: "it1", settings: settings, root: iterations)
-        let changes = Self.respond(to: first.advisories, settings: Dictionary(settings, uniquingKeysWith: { a, _ in a }))
+        let run = try Workspace(root: iterations.path).folder("it1").appendingPathComponent("run")
+        let accuracy = (try? RunRecords(directory: run.path))?.columns["val_acc"]?.map(\.value) ?? []
+        let changes = Self.respond(to: first.advisories, stillLearning: Self.stillLearning(validationAccuracy: accuracy),
+                                   settings: Dictionary(settings, uniquingKeysWith: { a, _ in a }))
         for change in changes {
             log("demo: it2 sets \(change.key): \(change.value) — \(change.reason)")
             if let i = settings.firstIndex(where: { $0.0 == change.key }) { settings[i].1 = change.value } else { settings.append((change.key, change.value)) }

@@ -160,14 +160,16 @@ extension FileManager {
 }
 
 extension Architecture {
-    /// Where heat maps are taken by default: the last convolutional stage, as pytorch-grad-cam's examples do.
-    var defaultCAMLayer: String {
+    /// Where heat maps are taken by default: the last convolutional stage, as pytorch-grad-cam's examples do, unless
+    /// the input is so small that its maps would be under 4×4 — then the stage before it.
+    func defaultCAMLayer(inputSize: Int) -> String {
+        let deep = inputSize / 32 >= 4
         switch self {
-        case .shapes_cnn: "7"
-        case .resnet18, .resnet34, .resnet50: "layer4"
-        case .convnext_tiny, .convnext_nano: "features.7"
-        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .centernet_resnet18: "backbone.layer4"
-        case .unet_small: "up.2"
+        case .shapes_cnn: return "7"
+        case .resnet18, .resnet34, .resnet50: return deep ? "layer4" : "layer3"
+        case .convnext_tiny, .convnext_nano: return deep ? "features.7" : "features.5"
+        case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .centernet_resnet18: return "backbone.layer4"
+        case .unet_small: return "up.2"
         }
     }
 }

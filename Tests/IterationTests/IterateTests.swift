@@ -44,6 +44,11 @@ import Testing
         #expect(clip == [Demo.Change(key: "clip_grad_norm", value: "1.0", reason: "gradient norms above 10: clip them at 1")])
         let diverging = Demo.respond(to: ["diverging: loss rose"], settings: ["lr": "0.003"])
         #expect(diverging.map(\.key) == ["lr", "schedule"] && diverging[0].value == "0.001")
+        let learning = Demo.respond(to: [], stillLearning: true, settings: ["steps": "150"])
+        #expect(learning.map(\.key) == ["steps"] && learning[0].value == "300")
+        #expect(Demo.respond(to: ["overfitting: …"], stillLearning: true, settings: ["augment": "false"]).map(\.key) == ["augment"])
+        #expect(Demo.stillLearning(validationAccuracy: [0.3, 0.5, 0.6]) && !Demo.stillLearning(validationAccuracy: [0.3, 0.6, 0.59])
+                && !Demo.stillLearning(validationAccuracy: [0.6, 0.605]) && !Demo.stillLearning(validationAccuracy: [0.4]))
         let quiet = Demo.respond(to: [], settings: ["augment": "false"])
         #expect(quiet.map(\.key) == ["augment"])
     }

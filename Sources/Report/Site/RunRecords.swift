@@ -2,13 +2,13 @@ import Foundation
 
 /// What a `fovea train` run folder records, read back for the report: metrics.csv (Lightning's CSVLogger layout),
 /// hparams.yaml and advisories.txt.
-struct RunRecords {
+public struct RunRecords {
     /// Column → (step, value) for every non-empty cell, in file order.
-    var columns: [String: [(step: Int, value: Double)]] = [:]
-    var hyperparameters: [(key: String, value: String)] = []
-    var advisories: [String] = []
+    public var columns: [String: [(step: Int, value: Double)]] = [:]
+    public var hyperparameters: [(key: String, value: String)] = []
+    public var advisories: [String] = []
 
-    init(directory: String) throws {
+    public init(directory: String) throws {
         let folder = URL(fileURLWithPath: directory)
         let csv = folder.appendingPathComponent("metrics.csv")
         guard let text = try? String(contentsOf: csv, encoding: .utf8) else { throw ReportError("\(csv.path): cannot read") }
@@ -37,7 +37,7 @@ struct RunRecords {
         }
     }
 
-    func series(_ column: String) -> [(x: Double, y: Double)] {
+    public func series(_ column: String) -> [(x: Double, y: Double)] {
         (columns[column] ?? []).map { (Double($0.step), $0.value) }
     }
 
