@@ -8,8 +8,8 @@ import Yams
 ///       - rotation: {max_degrees: 15, probability: 0.5}
 ///       - color_jitter: {brightness: 0.3}
 ///
-/// Each item names one step, alone or with a mapping of parameters; an unknown step or parameter, or a value of
-/// the wrong type, is an error naming the file, line and item.
+/// Each item names one step, alone or with a mapping of parameters; an unknown step or parameter, a value of the
+/// wrong type, or one `AugmentationFit` refuses for classification, is an error naming the file, line and item.
 enum AugmentationSyntax {
     /// A step's parameters in order, with their defaults (torchvision's where it has the transform).
     struct Step: Sendable {
@@ -63,13 +63,15 @@ enum AugmentationSyntax {
                     guard case .scalar(let s) = value, let number = Double(s.string), number.isFinite, number >= 0 else {
                         throw ConfigError("\(at(key, "\(label).\(name).\(parameter)")): expected a non-negative number, got \(describe(value))")
                     }
-                    if parameter == "probability" && number > 1 {
-                        throw ConfigError("\(at(key, "\(label).\(name).\(parameter)")): must lie in [0, 1]")
-                    }
                     values[slot] = number
                 }
             }
-            result.append(step.make(values))
+            let made = step.make(values)
+            // The Datasets module's range rules (probabilities, angles, scales); a crop's size is checked once known.
+            if let problem = AugmentationFit.problems(resolvingImageSize([made], 1), task: .classification).first {
+                throw ConfigError("\(at(item, "\(label) \(name)")): \(problem.reason)")
+            }
+            result.append(made)
         }
         return result
     }

@@ -36,7 +36,8 @@ import Training
             ("data: d\naugmentation:\n  - flip\n", "c.yaml:3: augmentation[0]: unknown step 'flip' (known: color_jitter, elastic, horizontal_flip, random_resized_crop, rotation, vertical_flip)"),
             ("data: d\naugmentation:\n  - horizontal_flip\n  - rotation: {degrees: 10}\n", "c.yaml:4: augmentation[1].rotation: unknown parameter 'degrees' (known: max_degrees, probability)"),
             ("data: d\naugmentation:\n  - rotation:\n      max_degrees: ten\n", "c.yaml:4: augmentation[0].rotation.max_degrees: expected a non-negative number, got 'ten'"),
-            ("data: d\naugmentation:\n  - horizontal_flip: {probability: 2}\n", "c.yaml:3: augmentation[0].horizontal_flip.probability: must lie in [0, 1]"),
+            ("data: d\naugmentation:\n  - horizontal_flip: {probability: 2}\n", "c.yaml:3: augmentation[0] horizontal_flip: probability must lie in [0, 1], got 2.0"),
+            ("data: d\naugmentation:\n  - horizontal_flip\n  - rotation: {max_degrees: 200}\n", "c.yaml:4: augmentation[1] rotation: max_degrees must lie in [0, 180], got 200.0"),
             ("data: d\naugmentation:\n  - rotation: 10\n", "c.yaml:3: augmentation[0].rotation: expected a mapping of parameters (max_degrees, probability)"),
             ("data: d\naugmentation: horizontal_flip\n", "c.yaml:2: augmentation: expected a list of steps, e.g. [horizontal_flip, {rotation: {max_degrees: 10}}]"),
         ]
