@@ -53,7 +53,10 @@ public struct IterateConfig: Sendable, Equatable {
 
     public static func parse(_ text: String, file: String) throws -> IterateConfig {
         let root: Node?
-        do { root = try Yams.compose(yaml: text) } catch { throw IterationError("\(file): invalid YAML: \(error)") }
+        do { root = try Yams.compose(yaml: text) } catch {
+            // Yams describes the spot over several lines; the CLI contract wants one.
+            throw IterationError("\(file): invalid YAML: " + "\(error)".split(whereSeparator: \.isNewline).joined(separator: " "))
+        }
         guard let mapping = root?.mapping else { throw IterationError("\(file): expected a mapping of keys to values") }
         var config = IterateConfig(file: file)
         for (keyNode, value) in mapping {
