@@ -10,6 +10,14 @@ import Training
 struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time a benchmark workload and print its median.",
+        discussion: """
+        Examples:
+          fovea bench gemm                      (W0: this CPU's sgemm GFLOP/s, the physical limit)
+          fovea bench train --model shapes_cnn --batch 64 --size 64
+          fovea bench cam --method gradcam scorecam
+          fovea bench errors --gt gt.json --pred dets.json
+        Side by side with PyTorch: scripts/bench/side-by-side (docs/PERFORMANCE.md).
+        """,
         subcommands: [GEMM.self, Conv.self, Infer.self, Train.self, CAMWorkload.self, ErrorsWorkload.self, Loader.self])
 
     struct Repeats: ParsableArguments {

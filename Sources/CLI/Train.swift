@@ -5,7 +5,14 @@ import Training
 /// `fovea train --config FILE.yaml [--resume [--extend-steps]] [--run-dir DIR]`: a classification run with checkpoints and run
 /// records (keys in docs/training.md). Ctrl-C saves a checkpoint and exits; `--resume` continues exactly.
 struct TrainCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "train", abstract: "Train a classifier from a YAML config.")
+    static let configuration = CommandConfiguration(
+        commandName: "train", abstract: "Train a classifier from a YAML config.",
+        discussion: """
+        Examples:
+          fovea train --config fixtures/training/shapes_classification.yaml
+          fovea train --config train.yaml --run-dir runs/exp2
+          fovea train --config train.yaml --run-dir runs/exp2 --resume      (after Ctrl-C or a crash)
+        """)
 
     @Option(help: "The YAML config (keys and defaults: docs/training.md).") var config: String
     @Flag(help: "Continue from the newest checkpoint in the run directory.") var resume = false

@@ -77,7 +77,7 @@ import Testing
         try? FileManager.default.removeItem(at: workspace)
     }
 
-    @Test(arguments: ["doctor", "lint", "predict", "cam", "fixtures", "errors", "failures", "report", "iterate", "demo"])
+    @Test(arguments: ["doctor", "lint", "predict", "cam", "fixtures", "errors", "failures", "train", "bench", "report", "iterate", "demo"])
     func everyCommandsHelpHasExamples(_ command: String) throws {
         let run = try runFovea([command, "--help"])
         #expect(run.status == 0)
