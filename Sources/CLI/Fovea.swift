@@ -12,6 +12,7 @@ struct Fovea: ParsableCommand {
     /// Exit codes as the CLI contract fixes them: 0 success, 1 bad input (one line naming file and field),
     /// 2 bad usage. Never a stack trace.
     static func main() {
+        acceptStopSignals()
         settleThreadPools()
         do {
             var command = try parseAsRoot()
@@ -36,6 +37,15 @@ private func settleThreadPools() {
     guard getenv("OMP_WAIT_POLICY") == nil else { return }
     setenv("OMP_WAIT_POLICY", "PASSIVE", 1)
     execv("/proc/self/exe", CommandLine.unsafeArgv)  // returns only if it failed; then run as we are
+}
+
+/// A parent (a test runner, a job system) may start us with SIGINT or SIGTERM blocked, and then `kill` would not
+/// stop a long iteration; the signals' default actions (and `fovea train`'s Ctrl-C checkpoint) need them delivered.
+private func acceptStopSignals() {
+    var mask = sigset_t()
+    sigemptyset(&mask)
+    for signal in [SIGINT, SIGTERM, SIGHUP] { sigaddset(&mask, signal) }
+    sigprocmask(SIG_UNBLOCK, &mask, nil)
 }
 
 /// Bad input: what and where (file, field, value), reported on one line with exit code 1.

@@ -101,6 +101,19 @@ import Testing
         #expect(leftovers.isEmpty, "staging folders left behind: \(leftovers)")
     }
 
+    @Test func leftoversOfAKilledBuildAreRemoved() throws {
+        let (record, _) = try Self.shapesDetection()
+        let parent = Self.temporaryFolder(), out = parent.appendingPathComponent("report")
+        // A pid above Linux's maximum (2^22) belongs to no process; our own pid's folders are left alone.
+        let dead = parent.appendingPathComponent(".report.partial-4194305"), aside = parent.appendingPathComponent(".report.old-4194306")
+        let other = parent.appendingPathComponent(".reports.partial-4194305")
+        for folder in [dead, aside, other] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        try ReportSite(title: "x", iterations: [record], version: "test").write(to: out, templates: try Self.templates)
+        #expect(!FileManager.default.fileExists(atPath: dead.path) && !FileManager.default.fileExists(atPath: aside.path))
+        #expect(FileManager.default.fileExists(atPath: other.path), "another report's folder is not ours to remove")
+        try? FileManager.default.removeItem(at: parent)
+    }
+
     @Test func refusesToReplaceAFolderThatIsNotAReport() throws {
         let folder = Self.temporaryFolder()
         try Data("keep me".utf8).write(to: folder.appendingPathComponent("notes.txt"))

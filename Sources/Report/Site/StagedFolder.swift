@@ -22,6 +22,7 @@ struct StagedFolder {
         do { try manager.createDirectory(at: parent, withIntermediateDirectories: true) } catch {
             throw ReportError("\(parent.path): cannot create (\(error.localizedDescription))")
         }
+        Self.removeLeftovers(of: self.destination.lastPathComponent, in: parent)
         staging = parent.appendingPathComponent(".\(self.destination.lastPathComponent).partial-\(getpid())")
         try? manager.removeItem(at: staging)
         do { try manager.createDirectory(at: staging, withIntermediateDirectories: true) } catch {
@@ -65,6 +66,17 @@ struct StagedFolder {
     }
 
     func discard() { try? FileManager.default.removeItem(at: staging) }
+
+    /// Staging and set-aside folders of builds that were killed (their process is gone): never a report, only clutter.
+    static func removeLeftovers(of name: String, in parent: URL) {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: parent.path)) ?? []
+        for entry in entries {
+            for marker in [".\(name).partial-", ".\(name).old-"] where entry.hasPrefix(marker) {
+                guard let pid = Int32(entry.dropFirst(marker.count)), pid != getpid(), kill(pid, 0) == -1, errno == ESRCH else { continue }
+                try? FileManager.default.removeItem(at: parent.appendingPathComponent(entry))
+            }
+        }
+    }
 }
 
 /// File names derived from dataset strings: only `[A-Za-z0-9._-]`, never hidden, bounded, and distinct for distinct
