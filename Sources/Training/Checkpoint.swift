@@ -72,6 +72,7 @@ public struct CheckpointStore: Sendable {
         let temporary = folder.appendingPathComponent(".\(name).partial-\(getpid())")
         let final = folder.appendingPathComponent(name)
         try? manager.removeItem(at: temporary)
+        removeAbandonedWrites()
         try manager.createDirectory(at: temporary, withIntermediateDirectories: false)
         do {
             try model.save(to: temporary.appendingPathComponent("model.safetensors"))
@@ -100,6 +101,15 @@ public struct CheckpointStore: Sendable {
         let keep = Set(all.suffix(keepLast).map(\.step) + (best.map { [$0.step] } ?? []))
         for (step, url) in all where !keep.contains(step) { try? FileManager.default.removeItem(at: url) }
         return best?.step
+    }
+
+    /// Partial checkpoints of processes that are gone (killed mid-write): never loadable, only clutter.
+    private func removeAbandonedWrites() {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where entry.hasPrefix(".step-") {
+            guard let dash = entry.range(of: ".partial-", options: .backwards), let pid = Int32(entry[dash.upperBound...]),
+                  pid != getpid(), kill(pid, 0) == -1, errno == ESRCH else { continue }
+            try? FileManager.default.removeItem(at: folder.appendingPathComponent(entry))
+        }
     }
 
     private func syncFolder(_ url: URL) {

@@ -68,5 +68,7 @@ import Training
         #expect(finish.status == 0, "\(finish.err)")
         #expect(finish.out.hasPrefix("trained 60 steps;"), "\(finish.out)")
         #expect(try store.meta(at: #require(store.latest())).step == 60)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: store.folder.path).filter { $0.contains(".partial-") }
+        #expect(leftovers.isEmpty, "partial checkpoints of killed runs left behind: \(leftovers)")
     }
 }
