@@ -59,9 +59,12 @@ public struct IterateConfig: Sendable, Equatable {
         }
         guard let mapping = root?.mapping else { throw IterationError("\(file): expected a mapping of keys to values") }
         var config = IterateConfig(file: file)
+        var firstLine = [String: Int]()
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? ""
             let at = "\(file):\(keyNode.mark?.line ?? 1): \(key)"
+            if let first = firstLine[key] { throw IterationError("\(at): given twice (first at line \(first))") }
+            firstLine[key] = keyNode.mark?.line ?? 1
             guard let set = setters[key] else {
                 throw IterationError("\(at): unknown key (known: \(setters.keys.sorted().joined(separator: ", ")))")
             }

@@ -95,8 +95,12 @@ extension TrainingConfig {
         guard let root else { throw ConfigError("\(file): empty config (expected at least `data: FOLDER`)") }
         guard case .mapping(let mapping) = root else { throw ConfigError("\(file):\(line(root)): expected a mapping of keys to values") }
         var config = TrainingConfig(), sawData = false
+        var firstLine = [String: Int]()
         for (keyNode, value) in mapping {
             let key = keyNode.string ?? "", at = "\(file):\(line(keyNode)): \(key)"
+            // YAML would silently keep the last of two equal keys; a config that says two things is a mistake.
+            if let first = firstLine[key] { throw ConfigError("\(at): given twice (first at line \(first))") }
+            firstLine[key] = line(keyNode)
             if key == "augmentation" {
                 config.augmentation = try AugmentationSyntax.parse(value, file: file)
                 continue

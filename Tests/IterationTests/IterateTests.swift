@@ -16,6 +16,7 @@ import Testing
             ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions: required for detection"),
             ("- a\n- b\n", "it.yaml: expected a mapping"),
             ("task: [classification\n", "it.yaml: invalid YAML:"),
+            ("train: a.yaml\nworkspace: w\ntrain: b.yaml\n", "it.yaml:3: train: given twice (first at line 1)"),
         ]
         for (yaml, expected) in cases {
             do {

@@ -26,6 +26,13 @@ import Training
         }
     }
 
+    @Test func aKeyGivenTwiceIsAnError() {
+        do {
+            _ = try TrainingConfig.parse("data: a\nsteps: 3\ndata: b\n", file: "c.yaml")
+            Issue.record("accepted a duplicate key")
+        } catch { #expect(error.description == "c.yaml:3: data: given twice (first at line 1)") }
+    }
+
     @Test func wrongTypeNamesKeyLineAndValue() {
         let cases = [("data: d\n\nsteps: many\n", "c.yaml:3: steps: expected an integer, got 'many'"),
                      ("data: d\nlr: [1]\n", "c.yaml:2: lr: expected a number, got a list"),
