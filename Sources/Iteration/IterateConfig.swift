@@ -29,6 +29,9 @@ public struct IterateConfig: Sendable, Equatable {
     public var iouType: IoUType = .bbox
     /// Segmentation: class names by index (a JSON list); by default "background", "class 1", ….
     public var classes: String?
+    /// Segmentation: a segmenter of the zoo and its weights (safetensors) to predict with, instead of `predictions`.
+    public var model: String?
+    public var weights: String?
     public var camMethods: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
     /// Module path the heat maps are taken at; by default the model's last convolutional stage.
     public var camLayer: String?
@@ -78,6 +81,10 @@ public struct IterateConfig: Sendable, Equatable {
         switch task {
         case .classification:
             guard train != nil else { throw IterationError("\(file): train: required for classification (a fovea train config)") }
+        case .segmentation where model != nil || weights != nil:
+            guard model != nil, weights != nil, groundTruth != nil, images != nil, predictions == nil else {
+                throw IterationError("\(file): model and weights: give both, with ground_truth and images, and no predictions")
+            }
         case .detection, .segmentation:
             guard groundTruth != nil, predictions != nil else {
                 throw IterationError("\(file): ground_truth and predictions: required for \(task.rawValue) ("
@@ -99,6 +106,8 @@ public struct IterateConfig: Sendable, Equatable {
         "images": { c, n, at in c.images = try string(n, at) },
         "iou_type": { c, n, at in c.iouType = try choice(n, at) },
         "classes": { c, n, at in c.classes = try string(n, at) },
+        "model": { c, n, at in c.model = try string(n, at) },
+        "weights": { c, n, at in c.weights = try string(n, at) },
         "cam_methods": { c, n, at in c.camMethods = try list(n, at).map { try choice($0, at) } },
         "cam_layer": { c, n, at in c.camLayer = try string(n, at) },
         "min_cases": { c, n, at in c.minCases = try integer(n, at) },

@@ -83,7 +83,9 @@ public struct Pipeline {
             try d.record().write(to: folder.appendingPathComponent("iteration.json"))
         case .segmentation:
             let s = SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
-            try stage(.predict) {}
+            try stage(.predict) {
+                if config.model != nil { try SegmentationPredict(config: config, output: s.predictions, log: log).run() }
+            }
             try stage(.errors) {}  // recomputed from the masks wherever needed
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try s.updateFailures(previous: previous) }
             try s.record().write(to: folder.appendingPathComponent("iteration.json"))
@@ -141,7 +143,8 @@ public struct Pipeline {
             key.add(config.iouType.rawValue)
             key.add(config.images ?? "-")
         case .segmentation:
-            for folder in [config.groundTruth!, config.predictions!] {
+            if let weights = config.weights { try key.add(file: weights); key.add(config.model ?? "-") }
+            for folder in [config.groundTruth!] + (config.predictions.map { [$0] } ?? []) {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".png") }.sorted()
                 for file in files { try key.add(file: URL(fileURLWithPath: folder).appendingPathComponent(file).path) }
             }

@@ -14,6 +14,8 @@ struct SegmentationFiles {
     let log: (String) -> Void
 
     var casesFile: URL { folder.appendingPathComponent("cases.json") }
+    /// The predicted masks: the config's folder, or this iteration's own when it predicts with imported weights.
+    var predictions: URL { config.predictions.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("predicted-masks") }
 
     struct Loaded {
         var analysis: SegmentationAnalysis
@@ -26,7 +28,7 @@ struct SegmentationFiles {
     }
 
     func load() throws -> Loaded {
-        let truthFolder = config.groundTruth!, predictionFolder = config.predictions!
+        let truthFolder = config.groundTruth!, predictionFolder = predictions.path
         let manager = FileManager.default
         guard let listing = try? manager.contentsOfDirectory(atPath: truthFolder) else { throw IterationError("\(truthFolder): not a folder of masks") }
         let names = listing.filter { $0.lowercased().hasSuffix(".png") }.sorted()
@@ -71,7 +73,7 @@ struct SegmentationFiles {
     func updateFailures(previous: String?) throws {
         let loaded = try load()
         log(String(format: "errors: mean IoU %.3f over %d images", loaded.analysis.meanIoU, loaded.names.count))
-        let input = IterationInput.segmentation(loaded.analysis, images: loaded.names, background: loaded.background, source: config.predictions)
+        let input = IterationInput.segmentation(loaded.analysis, images: loaded.names, background: loaded.background, source: config.predictions ?? config.weights)
         let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
         let states = try update.run(input, first: previous == nil)
         try saved.save(states)
@@ -83,6 +85,6 @@ struct SegmentationFiles {
         let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
         return SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
                                             images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
-                                            source: config.predictions, cases: cases)
+                                            source: config.predictions ?? config.weights, cases: cases)
     }
 }

@@ -1,6 +1,7 @@
 import Datasets
 import Evaluation
 import Foundation
+import NN
 import Report
 import Testing
 @testable import Iteration
@@ -196,6 +197,39 @@ import Testing
         // Perfect masks: every object region is fixed; invented regions are gone (fixed as well).
         #expect(!record2.cases.isEmpty && record2.cases.allSatisfy { $0.status == "fixed" }, "\(record2.cases.map(\.status))")
         #expect(record2.headline.first?.value == 1)
+        try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// A segmenter of the zoo with imported weights (here freshly initialised ones, as a user's untrained export would be):
+/// the predict stage runs it and the iteration reads its masks like any others.
+@Suite struct SegmentationWeightsTests {
+    @Test func importedWeightsPredictTheMasks() throws {
+        let fixture = ClassificationIterationTests.repository.appendingPathComponent("fixtures/shapes/segmentation")
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-segw-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let weights = root.appendingPathComponent("unet.safetensors")
+        try Architecture.unet_small.make(classes: 6, seed: 3).save(to: weights)
+        var config = try IterateConfig.parse("""
+            task: segmentation
+            model: unet_small
+            weights: \(weights.path)
+            ground_truth: \(fixture.appendingPathComponent("masks").path)
+            images: \(fixture.appendingPathComponent("images").path)
+            classes: \(fixture.appendingPathComponent("classes.json").path)
+            """, file: "seg.yaml")
+        config.workspace = root.appendingPathComponent("ws").path
+        let outcome = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(outcome.ranStages == [.predict, .errors, .failures, .report])
+        let folder = try Workspace(root: config.workspace).folder("it1")
+        let masks = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("predicted-masks").path).sorted()
+        #expect(masks == (try FileManager.default.contentsOfDirectory(atPath: fixture.appendingPathComponent("masks").path)).sorted())
+        let first = try SegmentationMask.read(path: folder.appendingPathComponent("predicted-masks").appendingPathComponent(masks[0]).path)
+        let truth = try SegmentationMask.read(path: fixture.appendingPathComponent("masks").appendingPathComponent(masks[0]).path)
+        #expect(first.width == truth.width && first.height == truth.height && first.labels.allSatisfy { $0 < 6 })
+        let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
+        #expect(!record.cases.isEmpty && record.cases.allSatisfy { $0.mask?.hasPrefix(folder.path) ?? false })
+        #expect(throws: IterationError.self) { try IterateConfig.parse("task: segmentation\nmodel: unet_small\nground_truth: m\nimages: i\n", file: "x.yaml") }
         try? FileManager.default.removeItem(at: root)
     }
 }
