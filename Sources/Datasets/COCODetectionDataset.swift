@@ -103,14 +103,6 @@ extension COCOInstances.Segmentation {
         guard width >= 0, height >= 0, !sizeOverflow, pixelCount <= ImageLimits.default.maxPixels,
               counts.allSatisfy({ $0 >= 0 && $0 <= pixelCount }),
               counts.reduce(0, { $0 + $1 }) == pixelCount else { return nil }
-        var pixels = [Bool](repeating: false, count: width * height)
-        var position = 0
-        for (run, length) in counts.enumerated() {
-            if run % 2 == 1 {
-                for offset in position..<(position + length) { pixels[(offset % height) * width + offset / height] = true }
-            }
-            position += length
-        }
-        return (width, height, pixels)
+        return (width, height, InstanceMask(columnMajorRuns: counts, width: width, height: height).pixels)
     }
 }
