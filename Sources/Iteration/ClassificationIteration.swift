@@ -83,10 +83,10 @@ struct ClassificationIteration {
         struct Sample: Codable { var source: String; var label: Int; var probabilities: [Double] }
     }
 
-    func loadModel(_ settings: TrainingConfig, classes: Int) throws -> (Module, Architecture) {
+    func loadModel(_ settings: TrainingConfig, classes: Int, checkpoint: URL) throws -> (Module, Architecture) {
         guard let arch = Architecture(rawValue: settings.model) else { throw IterationError("\(trainConfigCopy.path): model: unknown \(settings.model)") }
         let model = arch.make(classes: classes)
-        do { _ = try model.load(contentsOf: try bestCheckpoint().appendingPathComponent("model.safetensors")) } catch let e as IterationError { throw e } catch {
+        do { _ = try model.load(contentsOf: checkpoint.appendingPathComponent("model.safetensors")) } catch {
             throw IterationError("\(runFolder.path): \(error)")
         }
         model.eval()
@@ -98,7 +98,8 @@ struct ClassificationIteration {
         let dataset: ImageFolder
         do { dataset = try ImageFolder(root: settings.data) } catch { throw IterationError("\(error)") }
         let batches = ClassificationBatches(dataset: dataset, config: settings)
-        let (model, _) = try loadModel(settings, classes: dataset.classes.count)
+        let checkpoint = try bestCheckpoint()
+        let (model, _) = try loadModel(settings, classes: dataset.classes.count, checkpoint: checkpoint)
         var samples = [Predictions.Sample]()
         var position = 0
         let validation = try batches.validationBatches()
@@ -111,8 +112,8 @@ struct ClassificationIteration {
                 position += 1
             }
         }
-        log("predict: \(samples.count) validation images with \(try bestCheckpoint().lastPathComponent)")
-        let output = Predictions(checkpoint: try bestCheckpoint().path, classes: dataset.classes.names, samples: samples)
+        log("predict: \(samples.count) validation images with \(checkpoint.lastPathComponent)")
+        let output = Predictions(checkpoint: checkpoint.path, classes: dataset.classes.names, samples: samples)
         try JSONEncoder().encode(output).write(to: predictionsFile, options: .atomic)
     }
 
@@ -164,7 +165,7 @@ struct ClassificationIteration {
         let p = try loadPredictions()
         let cases = try loadCases()
         guard !cases.isEmpty else { return }
-        let (model, arch) = try loadModel(settings, classes: p.classes.count)
+        let (model, arch) = try loadModel(settings, classes: p.classes.count, checkpoint: URL(fileURLWithPath: p.checkpoint))
         let layer = config.camLayer ?? arch.defaultCAMLayer(inputSize: settings.imageSize)
         let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
         var inputs = [Tensor](), pictures = [Image]()

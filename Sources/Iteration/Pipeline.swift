@@ -67,7 +67,7 @@ public struct Pipeline {
         case .classification:
             let c = ClassificationIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)
             try stage(.train) {
-                try FileManager.default.copyItem(atPath: config.train!, toPath: c.trainConfigCopy.path, replacing: true)
+                try copyFile(config.train!, to: c.trainConfigCopy)
                 try c.train()
             }
             try stage(.predict, extra: [try c.bestCheckpoint().path]) { try c.predict() }
@@ -155,11 +155,10 @@ public struct Pipeline {
     }
 }
 
-extension FileManager {
-    func copyItem(atPath source: String, toPath destination: String, replacing: Bool) throws {
-        guard let data = contents(atPath: source) else { throw IterationError("\(source): cannot read") }
-        try data.write(to: URL(fileURLWithPath: destination), options: .atomic)
-    }
+/// Copies a file over `destination` (atomically), naming the source when it cannot be read.
+func copyFile(_ source: String, to destination: URL) throws {
+    guard let data = FileManager.default.contents(atPath: source) else { throw IterationError("\(source): cannot read") }
+    try data.write(to: destination, options: .atomic)
 }
 
 extension Architecture {

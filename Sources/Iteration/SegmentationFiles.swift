@@ -53,7 +53,12 @@ struct SegmentationFiles {
                 throw IterationError("\(predictedPath): \(p.width)×\(p.height), but its ground truth is \(t.width)×\(t.height)")
             }
         }
-        let largest = pairs.flatMap { [$0.0, $0.1] }.flatMap { $0.labels }.filter { $0 != SegmentationMask.ignoreIndex }.max().map(Int.init) ?? 0
+        var largest = 0
+        for (truth, predicted) in pairs {
+            for mask in [truth, predicted] {
+                for label in mask.labels where label != SegmentationMask.ignoreIndex { largest = max(largest, Int(label)) }
+            }
+        }
         if classNames.isEmpty { classNames = (0...largest).map { $0 == 0 ? "background" : "class \($0)" } }
         guard largest < classNames.count else { throw IterationError("\(config.classes ?? truthFolder): label \(largest) has no class name") }
         var analysis = SegmentationAnalysis(classCount: classNames.count)

@@ -46,7 +46,8 @@ import Testing
         let index = root.appendingPathComponent("report/index.html")
         let check = try SiteCheck.run(index: index, browser: SharedChromium.browser())
         #expect(check.problems.isEmpty, "\(check.problems)")
-        #expect(check.pages.count >= 4)
+        let casePages = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("report/cases").path)
+        #expect(!casePages.isEmpty && check.pages.count == 3 + casePages.count)  // index, it1, it2, every case
         let html = try String(contentsOf: index, encoding: .utf8)
         #expect(html.contains("it1") && html.contains("it2"))
         let iteration = try String(contentsOf: root.appendingPathComponent("report/iterations/it2.html"), encoding: .utf8)

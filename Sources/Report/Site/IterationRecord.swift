@@ -139,8 +139,6 @@ public struct CaseSnapshot: Codable, Sendable, Equatable {
         self.status = status; self.error = error; self.confidence = confidence; self.detail = detail
         self.boxes = boxes; self.cams = cams; self.mask = mask
     }
-
-    public var isFailing: Bool { ["failing", "still failing", "newly broken"].contains(status) }
 }
 
 /// A decoding error in words: the key path and what was wrong, not Foundation's debug description.

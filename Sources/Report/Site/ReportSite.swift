@@ -262,15 +262,12 @@ private struct PageWriter {
 
     private func camImage(_ cam: CaseSnapshot.CAM, caseId: String, iteration: String, root: String) throws -> [String: Any] {
         let path = "assets/cases/\(SafeFileName.make(caseId))/\(SafeFileName.make(iteration))-\(SafeFileName.make(cam.method)).png"
-        let url = try folder.url(for: path)
-        if !FileManager.default.fileExists(atPath: url.path) {
-            guard let data = FileManager.default.contents(atPath: cam.overlay) else {
-                throw ReportError("\(cam.overlay): heat map overlay missing (case \(caseId), \(cam.method))")
-            }
-            try folder.write(data, to: path)
+        guard let data = FileManager.default.contents(atPath: cam.overlay) else {
+            throw ReportError("\(cam.overlay): heat map overlay missing (case \(caseId), \(cam.method))")
         }
         let image: Image
-        do { image = try ImageCodecs.read(path: cam.overlay) } catch { throw ReportError("\(error)") }
+        do { image = try ImageCodecs.decode(data, file: cam.overlay) } catch { throw ReportError("\(error)") }
+        if !FileManager.default.fileExists(atPath: try folder.url(for: path).path) { try folder.write(data, to: path) }
         let scale = min(1, Double(site.imageSide) / Double(max(image.width, image.height, 1)))
         let side = max(image.width, image.height)
         // Small maps (a 64-pixel fixture) are shown at least 160 pixels wide, pixelated rather than blurred.
@@ -299,14 +296,9 @@ private struct PageWriter {
         guard mask.width == image.width, mask.height == image.height else {
             throw ReportError("\(maskPath): \(mask.width)×\(mask.height) mask for a \(image.width)×\(image.height) image")
         }
-        let canvas = MaskOverlay(image: image, mask: mask.labels, classNames: classNames, showsLegend: false).render(scale: 1)
-        var pixels = [UInt8]()
-        pixels.reserveCapacity(3 * canvas.pixelWidth * canvas.pixelHeight)
-        for y in 0..<canvas.pixelHeight { for x in 0..<canvas.pixelWidth {
-            let p = canvas.pixel(x: x, y: y)
-            pixels += [p.r, p.g, p.b]
-        } }
-        return Image(width: canvas.pixelWidth, height: canvas.pixelHeight, layout: .rgb, pixels: pixels)
+        let overlay = MaskOverlay(image: image, mask: mask.labels, classNames: classNames, showsLegend: false)
+        return Image(width: image.width, height: image.height, layout: .rgb,
+                     pixels: overlay.blendedPixels(width: image.width, height: image.height))
     }
 
     private func figure(_ drawing: some Drawing, path: String, root: String, title: String) throws -> [String: Any] {
