@@ -155,44 +155,26 @@ struct ClassificationIteration {
 
     // MARK: heat maps
 
-    func camOverlay(_ caseId: String, _ method: CAMMethod) -> URL {
-        camFolder.appendingPathComponent(SafeFileName.make(caseId)).appendingPathComponent("\(SafeFileName.make(method.rawValue)).png")
-    }
+    var heatMaps: CaseHeatMaps { CaseHeatMaps(folder: camFolder, methods: config.camMethods) }
 
-    /// Heat maps of every case for its predicted class, one overlay per case and method.
+    /// Heat maps of every case for its predicted class, one overlay per case and method, on the image as the model saw it.
     func drawCAMs() throws {
         let settings = try settings()
         let p = try loadPredictions()
         let cases = try loadCases()
         guard !cases.isEmpty else { return }
         let (model, arch) = try loadModel(settings, classes: p.classes.count, checkpoint: URL(fileURLWithPath: p.checkpoint))
-        let layer = config.camLayer ?? arch.defaultCAMLayer(inputSize: settings.imageSize)
-        let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
-        var inputs = [Tensor](), pictures = [Image]()
-        for c in cases {
+        let side = settings.imageSize
+        let preprocessing = Preprocessing(size: side, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
+        let items = try cases.map { c -> CaseHeatMaps.Item in
             let source = p.samples[c.sampleIndex].source
             let image: PlanarImage
             do { image = PlanarImage(try ImageCodecs.read(path: source).rgb8()) } catch { throw IterationError("\(source): \(error)") }
-            inputs.append(preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values)))
-            pictures.append(Resize.resize(image, width: settings.imageSize, height: settings.imageSize).image())
+            return .init(id: c.id, input: preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values)),
+                         target: .classLogit(c.predicted ?? c.truth), picture: Resize.resize(image, width: side, height: side).image(),
+                         window: (0, 0, side, side))
         }
-        let x = Tensor.concat(inputs, axis: 0)
-        let targets = cases.map { Target.classLogit($0.predicted ?? $0.truth) }
-        let engine: CAMEngine
-        do { engine = try CAMEngine(model: model, layers: [layer]) } catch let e as CAMEngine.Failure { throw IterationError("\(config.file): cam_layer: \(e.description)") }
-        let side = settings.imageSize
-        for method in config.camMethods {
-            let maps: Tensor
-            do { maps = try engine.maps(x, method: method, targets: targets) } catch let e as CAMEngine.Failure { throw IterationError("\(config.file): \(e.description)") }
-            for (i, c) in cases.enumerated() {
-                let map = Array(maps.scalars[(i * side * side)..<((i + 1) * side * side)])
-                let url = camOverlay(c.id, method)
-                try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-                let png = try HeatmapOverlay(image: pictures[i], map: map, mapWidth: side, mapHeight: side).png(scale: 1)
-                try png.write(to: url, options: .atomic)
-            }
-            log("cam: \(method.rawValue) at \(layer) for \(cases.count) cases")
-        }
+        try heatMaps.draw(items, model: model, layer: config.camLayer ?? arch.defaultCAMLayer(inputSize: side), config: config.file, log: log)
     }
 
     // MARK: the report's view
@@ -227,10 +209,7 @@ struct ClassificationIteration {
             let detail = c.error == nil
                 ? "\(names[c.truth]) recognised (\(String(format: "%.2f", c.confidence)))"
                 : "\(names[c.truth]) taken for \(predicted) at \(String(format: "%.2f", c.confidence))"
-            let cams = config.camMethods.compactMap { method -> CaseSnapshot.CAM? in
-                let url = camOverlay(c.id, method)
-                return FileManager.default.fileExists(atPath: url.path) ? .init(method: method.rawValue, overlay: url.path) : nil
-            }
+            let cams = heatMaps.cams(of: c.id)
             return CaseSnapshot(id: c.id, image: sample.source, imageWidth: settings.imageSize, imageHeight: settings.imageSize,
                                 status: c.status, error: c.error, confidence: c.confidence,
                                 detail: detail + " — " + URL(fileURLWithPath: sample.source).lastPathComponent, cams: cams)

@@ -29,7 +29,8 @@ public struct IterateConfig: Sendable, Equatable {
     public var iouType: IoUType = .bbox
     /// Segmentation: class names by index (a JSON list); by default "background", "class 1", ….
     public var classes: String?
-    /// Segmentation: a segmenter of the zoo and its weights (safetensors) to predict with, instead of `predictions`.
+    /// Detection and segmentation: a model of the zoo and its weights (safetensors): the predict stage runs it unless
+    /// `predictions` are given, and the heat-map stage explains the cases with it.
     public var model: String?
     public var weights: String?
     public var camMethods: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
@@ -81,15 +82,13 @@ public struct IterateConfig: Sendable, Equatable {
         switch task {
         case .classification:
             guard train != nil else { throw IterationError("\(file): train: required for classification (a fovea train config)") }
-        case .segmentation where model != nil || weights != nil:
-            guard model != nil, weights != nil, groundTruth != nil, images != nil, predictions == nil else {
-                throw IterationError("\(file): model and weights: give both, with ground_truth and images, and no predictions")
-            }
         case .detection, .segmentation:
-            guard groundTruth != nil, predictions != nil else {
-                throw IterationError("\(file): ground_truth and predictions: required for \(task.rawValue) ("
+            guard (model == nil) == (weights == nil) else { throw IterationError("\(file): model and weights: give both, or neither") }
+            guard groundTruth != nil, predictions != nil || model != nil else {
+                throw IterationError("\(file): ground_truth and predictions (or model and weights): required for \(task.rawValue) ("
                     + (task == .detection ? "COCO files)" : "folders of class-index masks)"))
             }
+            guard model == nil || images != nil else { throw IterationError("\(file): images: required to run the model") }
         }
         guard minCases >= 0, maxCases >= 1 else { throw IterationError("\(file): max_cases: must be at least 1") }
     }

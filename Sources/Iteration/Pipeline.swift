@@ -73,21 +73,25 @@ public struct Pipeline {
             try stage(.predict, extra: [try c.bestCheckpoint().path]) { try c.predict() }
             try stage(.errors) {}  // the analysis is recomputed from predictions.json wherever it is needed: cheap and exact
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try c.updateFailures(previous: previous) }
-            try stage(.cam, extra: config.camMethods.map(\.rawValue) + [config.camLayer ?? "-"]) { try c.drawCAMs() }
+            try stage(.cam, extra: camOptions) { try c.drawCAMs() }
             try c.record().write(to: folder.appendingPathComponent("iteration.json"))
         case .detection:
             let d = DetectionFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
-            try stage(.predict) {}
+            try stage(.predict) {
+                if config.predictions == nil { try DetectionPredict(model: try denseModel(), config: config, output: URL(fileURLWithPath: d.predictions), log: log).run() }
+            }
             try stage(.errors) { try d.analyse() }
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try d.updateFailures(previous: previous) }
+            try stage(.cam, extra: camOptions) { if config.model != nil { try d.drawCAMs(try denseModel()) } }
             try d.record().write(to: folder.appendingPathComponent("iteration.json"))
         case .segmentation:
             let s = SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
             try stage(.predict) {
-                if config.model != nil { try SegmentationPredict(config: config, output: s.predictions, log: log).run() }
+                if config.predictions == nil { try SegmentationPredict(model: try denseModel(), config: config, output: s.predictions, log: log).run() }
             }
             try stage(.errors) {}  // recomputed from the masks wherever needed
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try s.updateFailures(previous: previous) }
+            try stage(.cam, extra: camOptions) { if config.model != nil { try s.drawCAMs(try denseModel()) } }
             try s.record().write(to: folder.appendingPathComponent("iteration.json"))
         }
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
@@ -128,6 +132,14 @@ public struct Pipeline {
         return k.value
     }
 
+    private var camOptions: [String] { config.camMethods.map(\.rawValue) + [config.camLayer ?? "-"] }
+
+    /// The detector or segmenter named by `model`, with its `weights`.
+    private func denseModel() throws -> DenseModel {
+        let task: Architecture.Task = config.task == .detection ? .detection : .segmentation
+        return try DenseModel(model: config.model!, weights: config.weights!, task: task, config: config.file)
+    }
+
     private var firstStage: IterateConfig.Stage { config.task == .classification ? .train : .predict }
 
     /// What the first stage reads: the training config's bytes, or the prediction files'.
@@ -139,7 +151,8 @@ public struct Pipeline {
         case .classification: try key.add(file: config.train!)
         case .detection:
             try key.add(file: config.groundTruth!)
-            try key.add(file: config.predictions!)
+            if let predictions = config.predictions { try key.add(file: predictions) }
+            if let weights = config.weights { try key.add(file: weights); key.add(config.model ?? "-") }
             key.add(config.iouType.rawValue)
             key.add(config.images ?? "-")
         case .segmentation:

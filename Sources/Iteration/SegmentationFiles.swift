@@ -1,7 +1,9 @@
+import Attribution
 import Datasets
 import Evaluation
 import Failures
 import Foundation
+import NN
 import Report
 
 /// A semantic segmenter's iteration from files alone: ground-truth and predicted class-index masks (PNG, 255 = ignore,
@@ -16,6 +18,7 @@ struct SegmentationFiles {
     var casesFile: URL { folder.appendingPathComponent("cases.json") }
     /// The predicted masks: the config's folder, or this iteration's own when it predicts with imported weights.
     var predictions: URL { config.predictions.map { URL(fileURLWithPath: $0) } ?? folder.appendingPathComponent("predicted-masks") }
+    var heatMaps: CaseHeatMaps { CaseHeatMaps(folder: folder.appendingPathComponent("cams"), methods: config.camMethods) }
 
     struct Loaded {
         var analysis: SegmentationAnalysis
@@ -85,11 +88,48 @@ struct SegmentationFiles {
         log("failures: \(states.count) cases")
     }
 
+    /// Heat maps of every case: the segmenter's logits of the case's class (the predicted one where it confused) summed
+    /// over the case's region — its ground-truth pixels, or the predicted ones of a false region — as pytorch-grad-cam's
+    /// SemanticSegmentationTarget does. The zoo's segmenters answer at their input's resolution.
+    func drawCAMs(_ model: DenseModel) throws {
+        let loaded = try load()
+        let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
+        let items = try cases.compactMap { (record, _) -> CaseHeatMaps.Item? in
+            guard let box = record.target.box, let i = loaded.names.firstIndex(of: record.image), let path = loaded.images[i] else { return nil }
+            let maskPath = record.target.kind == .region ? loaded.predictions[i] : URL(fileURLWithPath: config.groundTruth!).appendingPathComponent(record.image).path
+            let mask: SegmentationMask
+            do { mask = try SegmentationMask.read(path: maskPath) } catch { throw IterationError("\(error)") }
+            let input = try model.input(path)
+            let region = Self.region(of: record.target.classId, in: mask, box: box, side: input.tensor.shape[2])
+            return .init(id: record.key, input: input.tensor, target: .region(class: record.predictedClass ?? record.target.classId, mask: region),
+                         picture: input.picture, window: input.window)
+        }
+        let layer = config.camLayer ?? model.architecture.defaultCAMLayer(inputSize: model.architecture.preprocessing.size)
+        try heatMaps.draw(items, model: model.module, layer: layer, config: config.file, log: log)
+    }
+
+    /// The pixels of `label` inside `box`, stretched to a side × side output (nearest mask pixel); the box itself when
+    /// the label is not there (a region re-found from the manifest).
+    static func region(of label: Int, in mask: SegmentationMask, box: [Double], side: Int) -> [Float] {
+        let (x0, y0) = (Int(box[0]), Int(box[1])), (x1, y1) = (Int(box[0] + box[2]), Int(box[1] + box[3]))
+        func inside(_ x: Int, _ y: Int) -> Bool { x >= x0 && x < x1 && y >= y0 && y < y1 }
+        var region = [Float](repeating: 0, count: side * side), rectangle = region
+        for y in 0..<side { for x in 0..<side {
+            let my = min(mask.height - 1, (2 * y + 1) * mask.height / (2 * side)), mx = min(mask.width - 1, (2 * x + 1) * mask.width / (2 * side))
+            guard inside(mx, my) else { continue }
+            rectangle[y * side + x] = 1
+            if Int(mask.labels[my * mask.width + mx]) == label { region[y * side + x] = 1 }
+        } }
+        return region.contains(1) ? region : rectangle
+    }
+
     func record() throws -> IterationRecord {
         let loaded = try load()
         let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
-        return SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
-                                            images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
-                                            source: config.predictions ?? config.weights, cases: cases)
+        var record = SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
+                                                  images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
+                                                  source: config.predictions ?? config.weights, cases: cases)
+        heatMaps.attach(to: &record)
+        return record
     }
 }

@@ -7,40 +7,22 @@ import Tensors
 /// has a ground-truth mask, and its class-index masks (arg-max, stretched back to each mask's size) are written for the
 /// rest of the iteration, which then reads them as it reads masks predicted elsewhere.
 struct SegmentationPredict {
+    let model: DenseModel
     let config: IterateConfig
     let output: URL
     let log: (String) -> Void
 
     func run() throws {
-        let modelName = config.model!, weights = config.weights!
-        guard let arch = Architecture(rawValue: modelName), arch.task == .segmentation else {
-            throw IterationError("\(config.file): model: \(modelName) is not a segmentation model of the zoo")
-        }
-        let net: Module
-        do {
-            let file = try Safetensors.read(URL(fileURLWithPath: weights))
-            guard let head = file.tensors[arch.classifierKey]?.tensor else {
-                throw IterationError("\(weights): missing key '\(arch.classifierKey)' (is this a \(modelName)?)")
-            }
-            net = arch.make(classes: head.shape[0])
-            try net.load(file.tensors.mapValues(\.tensor), source: weights)
-        } catch let e as IterationError { throw e } catch { throw IterationError("\(error)") }
-        net.eval()
-        net.freeze()
         let truth = config.groundTruth!, images = config.images!
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: truth)) ?? []).filter { $0.lowercased().hasSuffix(".png") }.sorted()
         try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
-        let preprocessing = arch.preprocessing
         for name in names {
-            let imagePath = URL(fileURLWithPath: images).appendingPathComponent(name).path
-            let maskPath = URL(fileURLWithPath: truth).appendingPathComponent(name).path
-            let image: Image, mask: SegmentationMask
-            do {
-                image = try ImageCodecs.read(path: imagePath).rgb8()
-                mask = try SegmentationMask.read(path: maskPath)
-            } catch { throw IterationError("\(error)") }
-            let x = preprocessing.apply(Tensor(shape: [1, image.height, image.width, 3], image.floats()).permuted([0, 3, 1, 2]))
-            let out = withoutGrad { net(x) }
+            let input = try model.input(URL(fileURLWithPath: images).appendingPathComponent(name).path)
+            let mask: SegmentationMask
+            do { mask = try SegmentationMask.read(path: URL(fileURLWithPath: truth).appendingPathComponent(name).path) } catch {
+                throw IterationError("\(error)")
+            }
+            let out = withoutGrad { model.module(input.tensor) }
             let labels = out.argmax(axis: 1), (h, w) = (out.shape[2], out.shape[3])
             var pixels = [UInt8](repeating: 0, count: mask.width * mask.height)
             for y in 0..<mask.height { for x in 0..<mask.width {
@@ -53,6 +35,6 @@ struct SegmentationPredict {
                                          to: output.appendingPathComponent(name).path)
             } catch { throw IterationError("\(error)") }
         }
-        log("predict: \(modelName) on \(names.count) images")
+        log("predict: \(model.architecture.rawValue) on \(names.count) images")
     }
 }

@@ -14,7 +14,9 @@ import Testing
             ("task: regression\n", "it.yaml:1: task: 'regression' is not one of classification, detection, segmentation"),
             ("task: classification\ntrain: a.yaml\ncam_methods: [gradcam, deepdream]\n", "it.yaml:3: cam_methods: 'deepdream' is not one of"),
             ("task: classification\n", "it.yaml: train: required for classification"),
-            ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions: required for detection"),
+            ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions (or model and weights): required for detection"),
+            ("task: detection\nground_truth: gt.json\nmodel: centernet_resnet18\n", "it.yaml: model and weights: give both, or neither"),
+            ("task: detection\nground_truth: gt.json\nmodel: centernet_resnet18\nweights: w.safetensors\n", "it.yaml: images: required to run the model"),
             ("- a\n- b\n", "it.yaml: expected a mapping"),
             ("task: [classification\n", "it.yaml: invalid YAML:"),
             ("train: a.yaml\nworkspace: w\ntrain: b.yaml\n", "it.yaml:3: train: given twice (first at line 1)"),
@@ -217,10 +219,11 @@ import Testing
             ground_truth: \(fixture.appendingPathComponent("masks").path)
             images: \(fixture.appendingPathComponent("images").path)
             classes: \(fixture.appendingPathComponent("classes.json").path)
+            cam_methods: [gradcam, eigencam]
             """, file: "seg.yaml")
         config.workspace = root.appendingPathComponent("ws").path
         let outcome = try Pipeline(config: config, version: "test", log: { _ in }).run()
-        #expect(outcome.ranStages == [.predict, .errors, .failures, .report])
+        #expect(outcome.ranStages == [.predict, .errors, .failures, .cam, .report])
         let folder = try Workspace(root: config.workspace).folder("it1")
         let masks = try FileManager.default.contentsOfDirectory(atPath: folder.appendingPathComponent("predicted-masks").path).sorted()
         #expect(masks == (try FileManager.default.contentsOfDirectory(atPath: fixture.appendingPathComponent("masks").path)).sorted())
@@ -229,7 +232,94 @@ import Testing
         #expect(first.width == truth.width && first.height == truth.height && first.labels.allSatisfy { $0 < 6 })
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
         #expect(!record.cases.isEmpty && record.cases.allSatisfy { $0.mask?.hasPrefix(folder.path) ?? false })
+        // Every case is explained by each method, drawn over its own image at the image's size.
+        #expect(record.cases.allSatisfy { $0.cams.map(\.method) == ["gradcam", "eigencam"] })
+        for c in record.cases {
+            let overlay = try ImageCodecs.read(path: c.cams[0].overlay)
+            #expect(overlay.width == c.imageWidth && overlay.height == c.imageHeight)
+        }
         #expect(throws: IterationError.self) { try IterateConfig.parse("task: segmentation\nmodel: unet_small\nground_truth: m\nimages: i\n", file: "x.yaml") }
         try? FileManager.default.removeItem(at: root)
+    }
+}
+
+/// The zoo's single-stage detector with imported weights (freshly initialised, as an untrained export would be): the
+/// predict stage writes its COCO results, and every case gets a heat map of the detector's score at its box.
+@Suite struct DetectionWeightsTests {
+    static let fixture = ClassificationIterationTests.repository.appendingPathComponent("fixtures/shapes/detection")
+
+    func config(weights: URL, root: URL) throws -> IterateConfig {
+        var config = try IterateConfig.parse("""
+            task: detection
+            model: centernet_resnet18
+            weights: \(weights.path)
+            ground_truth: \(Self.fixture.appendingPathComponent("annotations.json").path)
+            images: \(Self.fixture.appendingPathComponent("images").path)
+            cam_methods: [gradcam, eigencam]
+            max_cases: 6
+            """, file: "det.yaml")
+        config.workspace = root.appendingPathComponent("ws").path
+        return config
+    }
+
+    @Test func importedWeightsDetectAndExplainTheCases() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-detw-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let weights = root.appendingPathComponent("centernet.safetensors")
+        try Architecture.centernet_resnet18.make(classes: 5, seed: 3).save(to: weights)
+        let config = try config(weights: weights, root: root)
+        let outcome = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(outcome.ranStages == [.predict, .errors, .failures, .cam, .report])
+
+        let folder = try Workspace(root: config.workspace).folder("it1")
+        let results = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("detections.json"))) as! [[String: Any]]
+        let truth = try CocoFiles.loadGroundTruth(path: config.groundTruth!)
+        let ids = Set(truth.images.map(\.id))
+        #expect(!results.isEmpty)
+        for r in results {
+            // Category ids of the ground truth (output k is the k-th category by id), image ids of the ground truth,
+            // and boxes back in the images' own pixels (128 × 128 images at a 128 input).
+            #expect((1...5).contains(r["category_id"] as! Int) && ids.contains(r["image_id"] as! Int))
+            let box = r["bbox"] as! [Double]
+            #expect(box.count == 4 && box[0] > -64 && box[1] > -64 && box[0] < 192 && box[1] < 192)
+        }
+        let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
+        #expect(!record.cases.isEmpty && record.cases.count <= 6)
+        #expect(record.cases.allSatisfy { $0.cams.map(\.method) == ["gradcam", "eigencam"] })
+        for c in record.cases {
+            let overlay = try ImageCodecs.read(path: c.cams[0].overlay)
+            #expect(overlay.width == c.imageWidth && overlay.height == c.imageHeight)
+        }
+
+        // Unchanged inputs: nothing re-runs; another layer redraws only the heat maps (and the report).
+        var again = config
+        #expect(try Pipeline(config: again, version: "test", log: { _ in }).run().ranStages == [.report])
+        again.camLayer = "backbone.layer3"
+        #expect(try Pipeline(config: again, version: "test", log: { _ in }).run().ranStages == [.cam, .report])
+    }
+
+    @Test func weightsOfAnotherDatasetAreRefusedByName() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-detw3-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let weights = root.appendingPathComponent("three.safetensors")
+        try Architecture.centernet_resnet18.make(classes: 3, seed: 1).save(to: weights)
+        do {
+            _ = try Pipeline(config: try config(weights: weights, root: root), version: "test", log: { _ in }).run()
+            Issue.record("accepted a 3-class detector for 5 categories")
+        } catch let e as IterationError {
+            #expect(e.description == "\(weights.path): 3 output classes, but \(Self.fixture.appendingPathComponent("annotations.json").path) has 5 categories")
+        }
+    }
+
+    @Test func aRegionIsTheClassPixelsInsideTheBoxElseTheBox() {
+        // 4 × 4 mask, class 2 in the top-left 2 × 2 block, seen at a 4 × 4 output.
+        let mask = SegmentationMask(width: 4, height: 4, labels: [2, 2, 0, 0, 2, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1])
+        let region = SegmentationFiles.region(of: 2, in: mask, box: [0, 0, 3, 3], side: 4)
+        #expect(region == [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+        // Class 3 is not there: the box's pixels, stretched to an 8 × 8 output.
+        let box = SegmentationFiles.region(of: 3, in: mask, box: [2, 2, 2, 2], side: 8)
+        #expect(box.enumerated().allSatisfy { i, v in v == ((i / 8 >= 4 && i % 8 >= 4) ? 1 : 0) })
     }
 }

@@ -54,6 +54,16 @@ import Testing
         #expect(ideal < 0.05 && blank > 1)
     }
 
+    @Test func aNegativeSizeDecodesToAnEmptyBoxNotAnInvertedOne() {
+        // One class, one peak at cell (2, 1) of a 4 × 4 map, size regressed to (−1.5, 2), no offset.
+        let output = Tensor(zeros: [1, 5, 4, 4])
+        output.data[2 * 4 + 1] = 5
+        output.data[16 + 2 * 4 + 1] = -1.5
+        output.data[32 + 2 * 4 + 1] = 2
+        let d = CenterNetCoder(classes: 1).decode(output, limit: 10, scoreThreshold: 0.6, iouThreshold: 0.5)[0]
+        #expect(d.count == 1 && d[0].box.width == 0 && d[0].box.height == 8 && d[0].box.x == 4 && d[0].box.y == 4)
+    }
+
     @Test func nmsKeepsTheBestPerClass() {
         let a = Detection(box: (0, 0, 10, 10), label: 0, score: 0.9)
         let b = Detection(box: (1, 1, 10, 10), label: 0, score: 0.8)   // IoU with a = 81/119 > 0.5: suppressed

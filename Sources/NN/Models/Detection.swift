@@ -153,7 +153,8 @@ public struct CenterNetCoder: Sendable {
             let regress = output.data + (i * (classes + 4) + classes) * plane  // size w, size h, offset x, offset y
             let boxes = candidates.prefix(limit).map { c -> Detection in
                 let label = c.index / plane, cell = c.index % plane, (y, x) = (cell / w, cell % w)
-                let bw = regress[cell] * Float(stride), bh = regress[plane + cell] * Float(stride)
+                // A negative size regression (an untrained head) means no extent, not a box turned inside out.
+                let bw = max(0, regress[cell]) * Float(stride), bh = max(0, regress[plane + cell]) * Float(stride)
                 let cx = (Float(x) + regress[2 * plane + cell]) * Float(stride), cy = (Float(y) + regress[3 * plane + cell]) * Float(stride)
                 return Detection(box: (cx - bw / 2, cy - bh / 2, bw, bh), label: label, score: c.score)
             }

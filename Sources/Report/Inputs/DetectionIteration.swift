@@ -90,8 +90,8 @@ public enum DetectionIteration {
     }
 
     private static func array(_ b: BoundingBox) -> [Double] { [b.x, b.y, b.width, b.height] }
-    /// The image inside `root`; nil (drawn as a blank canvas) for a name that would leave it (`..`, absolute).
-    static func path(_ root: String?, _ file: String) -> String? {
+    /// The image inside `root`; nil (drawn as a blank canvas, never read) for a name that would leave it (`..`, absolute).
+    public static func path(_ root: String?, _ file: String) -> String? {
         guard let root, !file.hasPrefix("/"), !file.split(separator: "/").contains("..") else { return nil }
         return URL(fileURLWithPath: root).appendingPathComponent(file).path
     }
