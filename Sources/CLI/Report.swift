@@ -49,11 +49,12 @@ struct ReportCommand: ParsableCommand {
             do { analysis = try ErrorAnalysis.run(groundTruthPath: gt, detectionsPath: pred, iouType: iouType) } catch {
                 throw InputError("\(error)")
             }
-            let selection = FailureSelector.select(from: DetectionCases.records(from: analysis),
-                                                   policy: SelectionPolicy(minCases: min(10, maxCases), maxCases: maxCases))
+            let cases = DetectionCases.records(from: analysis)
+            let selection = FailureSelector.select(from: cases, policy: SelectionPolicy(minCases: min(10, maxCases), maxCases: maxCases))
+            let top = FailureSelector.topErrors(cases, excluding: Set(selection.cases.map(\.key)), limit: 10)
             let name = URL(fileURLWithPath: pred).deletingPathExtension().lastPathComponent
             records = [DetectionIteration.record(name: name, analysis: analysis, source: "\(pred) against \(gt)", imageRoot: images,
-                                                 cases: selection.cases.map { ($0, "failing") })]
+                                                 cases: selection.cases.map { ($0, "failing") }, topErrors: top)]
             destination = out!
         } else if let runFolder {
             records = [try Self.runRecord(runFolder)]

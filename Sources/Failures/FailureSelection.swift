@@ -90,3 +90,18 @@ public enum FailureSelector {
         return iou > 0 && iou >= threshold
     }
 }
+
+extension FailureSelector {
+    /// The iteration's errors worth a look besides the curated ones: the most confident error of each type in turn
+    /// (ErrorTypeOrder), then the next of each, up to `limit` — so one abundant type cannot hide the others.
+    public static func topErrors(_ records: [CaseRecord], excluding curated: Set<String>, limit: Int) -> [CaseRecord] {
+        let byType = Dictionary(grouping: records.filter { $0.isFailure && !curated.contains($0.key) }, by: { $0.error! })
+        let queues = byType.keys.sorted { ErrorTypeOrder.rank($0) < ErrorTypeOrder.rank($1) }.map { byType[$0]!.sorted(by: moreConfident) }
+        var picked = [CaseRecord](), depth = 0
+        while picked.count < limit, queues.contains(where: { $0.count > depth }) {
+            for queue in queues where queue.count > depth && picked.count < limit { picked.append(queue[depth]) }
+            depth += 1
+        }
+        return picked
+    }
+}

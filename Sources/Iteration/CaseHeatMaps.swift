@@ -33,9 +33,10 @@ struct CaseHeatMaps {
         }
     }
 
-    /// Adds the overlays on disk to every case of a record.
+    /// Adds the overlays on disk to every case and top error of a record.
     func attach(to record: inout IterationRecord) {
         for i in record.cases.indices { record.cases[i].cams = cams(of: record.cases[i].id) }
+        for i in (record.topErrors ?? []).indices { record.topErrors![i].cams = cams(of: record.topErrors![i].id) }
     }
 
     func draw(_ items: [Item], model: Module, layer: String, config: String, log: (String) -> Void) throws {

@@ -157,21 +157,29 @@ struct ClassificationIteration {
 
     var heatMaps: CaseHeatMaps { CaseHeatMaps(folder: camFolder, methods: config.camMethods) }
 
-    /// Heat maps of every case for its predicted class, one overlay per case and method, on the image as the model saw it.
+    /// The iteration's most confident errors outside the failure set (their records name the sample and classes).
+    func topErrors(_ p: Predictions, cases: [CaseState]) throws -> [CaseRecord] {
+        let records = ClassificationCases.records(from: try analysis(p), images: p.samples.map(\.source))
+        return FailureSelector.topErrors(records, excluding: Set(cases.map(\.id)), limit: config.camTopErrors)
+    }
+
+    /// Heat maps of every case and top error for its predicted class, one overlay per method, on the image as the model saw it.
     func drawCAMs() throws {
         let settings = try settings()
         let p = try loadPredictions()
         let cases = try loadCases()
-        guard !cases.isEmpty else { return }
+        let explained = cases.map { ($0.id, $0.sampleIndex, $0.predicted ?? $0.truth) }
+            + (try topErrors(p, cases: cases)).compactMap { r in r.target.sampleIndex.map { (r.key, $0, r.predictedClass ?? r.target.classId) } }
+        guard !explained.isEmpty else { return }
         let (model, arch) = try loadModel(settings, classes: p.classes.count, checkpoint: URL(fileURLWithPath: p.checkpoint))
         let side = settings.imageSize
         let preprocessing = Preprocessing(size: side, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
-        let items = try cases.map { c -> CaseHeatMaps.Item in
-            let source = p.samples[c.sampleIndex].source
+        let items = try explained.map { (id, sample, predicted) -> CaseHeatMaps.Item in
+            let source = p.samples[sample].source
             let image: PlanarImage
             do { image = PlanarImage(try ImageCodecs.read(path: source).rgb8()) } catch { throw IterationError("\(source): \(error)") }
-            return .init(id: c.id, input: preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values)),
-                         target: .classLogit(c.predicted ?? c.truth), picture: Resize.resize(image, width: side, height: side).image(),
+            return .init(id: id, input: preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values)),
+                         target: .classLogit(predicted), picture: Resize.resize(image, width: side, height: side).image(),
                          window: (0, 0, side, side))
         }
         try heatMaps.draw(items, model: model, layer: config.camLayer ?? arch.defaultCAMLayer(inputSize: side), config: config.file, log: log)
@@ -203,18 +211,25 @@ struct ClassificationIteration {
             barsTitle: "Misclassified validation images per true class",
             table: .init(header: ["class", "precision", "recall", "F1", "support", "errors"], rows: rows),
             confusion: .init(labels: names, counts: (0..<k).map { r in (0..<k).map { analysis.confusion[r * k + $0] } }))
-        let snapshots = cases.map { c -> CaseSnapshot in
-            let sample = p.samples[c.sampleIndex]
-            let predicted = c.predicted.map { names[$0] } ?? "?"
-            let detail = c.error == nil
-                ? "\(names[c.truth]) recognised (\(String(format: "%.2f", c.confidence)))"
-                : "\(names[c.truth]) taken for \(predicted) at \(String(format: "%.2f", c.confidence))"
-            let cams = heatMaps.cams(of: c.id)
-            return CaseSnapshot(id: c.id, image: sample.source, imageWidth: settings.imageSize, imageHeight: settings.imageSize,
-                                status: c.status, error: c.error, confidence: c.confidence,
-                                detail: detail + " — " + URL(fileURLWithPath: sample.source).lastPathComponent, cams: cams)
+        func snapshot(id: String, sample index: Int, status: String, error: String?, confidence: Double, predicted: Int?, truth: Int) -> CaseSnapshot {
+            let sample = p.samples[index]
+            let detail = error == nil
+                ? "\(names[truth]) recognised (\(String(format: "%.2f", confidence)))"
+                : "\(names[truth]) taken for \(predicted.map { names[$0] } ?? "?") at \(String(format: "%.2f", confidence))"
+            return CaseSnapshot(id: id, image: sample.source, imageWidth: settings.imageSize, imageHeight: settings.imageSize,
+                                status: status, error: error, confidence: confidence,
+                                detail: detail + " — " + URL(fileURLWithPath: sample.source).lastPathComponent, cams: heatMaps.cams(of: id))
+        }
+        let snapshots = cases.map {
+            snapshot(id: $0.id, sample: $0.sampleIndex, status: $0.status, error: $0.error, confidence: $0.confidence, predicted: $0.predicted, truth: $0.truth)
+        }
+        let top = try topErrors(p, cases: cases).compactMap { r in
+            r.target.sampleIndex.map {
+                snapshot(id: r.key, sample: $0, status: "error", error: r.error, confidence: r.confidence, predicted: r.predictedClass, truth: r.target.classId)
+            }
         }
         return IterationRecord(name: name, task: "classification", source: "\(settings.model) on \(settings.data), checkpoint \(URL(fileURLWithPath: p.checkpoint).lastPathComponent)",
-                               headline: headline, runDirectory: runFolder.path, errors: errors, cases: snapshots)
+                               headline: headline, runDirectory: runFolder.path, errors: errors, cases: snapshots,
+                               topErrors: top)
     }
 }

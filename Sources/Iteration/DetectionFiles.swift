@@ -48,10 +48,10 @@ struct DetectionFiles {
     /// of a false positive, the ground truth's of a miss), i.e. what made it fire there, or not.
     func drawCAMs(_ model: DenseModel) throws {
         let analysis = try loadAnalysis()
-        let cases = try saved.cases(among: DetectionCases.records(from: analysis))
+        let (cases, top) = try casesAndTopErrors(analysis)
         let categories = analysis.groundTruth.categories.map(\.id).sorted()
         let files = Dictionary(analysis.groundTruth.images.map { ($0.id, $0.fileName) }, uniquingKeysWith: { a, _ in a })
-        let items = try cases.compactMap { (record, _) -> CaseHeatMaps.Item? in
+        let items = try (cases.map(\.record) + top).compactMap { record -> CaseHeatMaps.Item? in
             guard let box = record.target.box, let name = files[Int(record.image) ?? -1] ?? nil,
                   let path = DetectionIteration.path(config.images, name),
                   let label = categories.firstIndex(of: record.predictedClass ?? record.target.classId) else { return nil }
@@ -66,11 +66,18 @@ struct DetectionFiles {
         try heatMaps.draw(items, model: model.module, layer: layer, config: config.file, log: log)
     }
 
+    /// The failure set's cases with their statuses, and the top errors outside it.
+    func casesAndTopErrors(_ analysis: ErrorAnalysis) throws -> ([(record: CaseRecord, status: String)], [CaseRecord]) {
+        let records = DetectionCases.records(from: analysis)
+        let cases = try saved.cases(among: records)
+        return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
+    }
+
     func record() throws -> IterationRecord {
         let analysis = try loadAnalysis()
-        let cases = try saved.cases(among: DetectionCases.records(from: analysis))
+        let (cases, top) = try casesAndTopErrors(analysis)
         var record = DetectionIteration.record(name: name, analysis: analysis, source: config.predictions ?? config.weights,
-                                               imageRoot: config.images, cases: cases)
+                                               imageRoot: config.images, cases: cases, topErrors: top)
         heatMaps.attach(to: &record)
         return record
     }

@@ -36,6 +36,8 @@ public struct IterateConfig: Sendable, Equatable {
     public var camMethods: [CAMMethod] = [.gradcam, .gradcamPlusPlus, .scorecam]
     /// Module path the heat maps are taken at; by default the model's last convolutional stage.
     public var camLayer: String?
+    /// Heat maps also for this many of the iteration's errors outside the failure set (the most confident of each type in turn).
+    public var camTopErrors = 10
     public var minCases = 10
     public var maxCases = 20
     /// Report folder; by default `<workspace>/report`.
@@ -91,6 +93,7 @@ public struct IterateConfig: Sendable, Equatable {
             guard model == nil || images != nil else { throw IterationError("\(file): images: required to run the model") }
         }
         guard minCases >= 0, maxCases >= 1 else { throw IterationError("\(file): max_cases: must be at least 1") }
+        guard camTopErrors >= 0 else { throw IterationError("\(file): cam_top_errors: must be 0 or more") }
     }
 
     typealias Setter = @Sendable (inout IterateConfig, Node, String) throws -> Void
@@ -109,6 +112,7 @@ public struct IterateConfig: Sendable, Equatable {
         "weights": { c, n, at in c.weights = try string(n, at) },
         "cam_methods": { c, n, at in c.camMethods = try list(n, at).map { try choice($0, at) } },
         "cam_layer": { c, n, at in c.camLayer = try string(n, at) },
+        "cam_top_errors": { c, n, at in c.camTopErrors = try integer(n, at) },
         "min_cases": { c, n, at in c.minCases = try integer(n, at) },
         "max_cases": { c, n, at in c.maxCases = try integer(n, at) },
         "report": { c, n, at in c.report = try string(n, at) },

@@ -82,7 +82,7 @@ public struct Pipeline {
             }
             try stage(.errors) { try d.analyse() }
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try d.updateFailures(previous: previous) }
-            try stage(.cam, extra: camOptions) { if config.model != nil { try d.drawCAMs(try denseModel()) } }
+            if config.model != nil { try stage(.cam, extra: camOptions) { try d.drawCAMs(try denseModel()) } }
             try d.record().write(to: folder.appendingPathComponent("iteration.json"))
         case .segmentation:
             let s = SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
@@ -91,7 +91,7 @@ public struct Pipeline {
             }
             try stage(.errors) {}  // recomputed from the masks wherever needed
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try s.updateFailures(previous: previous) }
-            try stage(.cam, extra: camOptions) { if config.model != nil { try s.drawCAMs(try denseModel()) } }
+            if config.model != nil { try stage(.cam, extra: camOptions) { try s.drawCAMs(try denseModel()) } }
             try s.record().write(to: folder.appendingPathComponent("iteration.json"))
         }
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
@@ -132,7 +132,7 @@ public struct Pipeline {
         return k.value
     }
 
-    private var camOptions: [String] { config.camMethods.map(\.rawValue) + [config.camLayer ?? "-"] }
+    private var camOptions: [String] { config.camMethods.map(\.rawValue) + [config.camLayer ?? "-", "\(config.camTopErrors)"] }
 
     /// The detector or segmenter named by `model`, with its `weights`.
     private func denseModel() throws -> DenseModel {

@@ -93,8 +93,8 @@ struct SegmentationFiles {
     /// SemanticSegmentationTarget does. The zoo's segmenters answer at their input's resolution.
     func drawCAMs(_ model: DenseModel) throws {
         let loaded = try load()
-        let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
-        let items = try cases.compactMap { (record, _) -> CaseHeatMaps.Item? in
+        let (cases, top) = try casesAndTopErrors(loaded)
+        let items = try (cases.map(\.record) + top).compactMap { record -> CaseHeatMaps.Item? in
             guard let box = record.target.box, let i = loaded.names.firstIndex(of: record.image), let path = loaded.images[i] else { return nil }
             let maskPath = record.target.kind == .region ? loaded.predictions[i] : URL(fileURLWithPath: config.groundTruth!).appendingPathComponent(record.image).path
             let mask: SegmentationMask
@@ -123,12 +123,20 @@ struct SegmentationFiles {
         return region.contains(1) ? region : rectangle
     }
 
+    /// The failure set's cases with their statuses, and the top errors outside it.
+    func casesAndTopErrors(_ loaded: Loaded) throws -> ([(record: CaseRecord, status: String)], [CaseRecord]) {
+        let records = SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background)
+        let cases = try saved.cases(among: records)
+        return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
+    }
+
     func record() throws -> IterationRecord {
         let loaded = try load()
-        let cases = try saved.cases(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background))
+        let (cases, top) = try casesAndTopErrors(loaded)
         var record = SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
                                                   images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
-                                                  source: config.predictions ?? config.weights, cases: cases)
+                                                  source: config.predictions ?? config.weights, cases: cases,
+                                                  topErrors: top)
         heatMaps.attach(to: &record)
         return record
     }

@@ -20,6 +20,14 @@ import Testing
         #expect(s.uncoveredErrorTypes.isEmpty && s.uncoveredClasses.isEmpty)
     }
 
+    @Test func topErrorsTakeEachTypeInTurnMostConfidentFirstAndSkipTheCuratedOnes() {
+        // Ten Miss, one Loc, one Cls; gt-0 (the most confident Miss) is already curated.
+        let top = FailureSelector.topErrors(mixed, excluding: ["gt-0"], limit: 5)
+        #expect(top.map(\.key) == ["gt-101", "gt-100", "gt-1", "gt-2", "gt-3"])
+        #expect(FailureSelector.topErrors(mixed, excluding: [], limit: 0).isEmpty)
+        #expect(FailureSelector.topErrors(mixed, excluding: [], limit: 100).count == 12)
+    }
+
     @Test func correctCasesAreNeverSelected() {
         let s = FailureSelector.select(from: mixed, policy: SelectionPolicy(minCases: 20, maxCases: 20))
         #expect(!s.cases.contains { $0.key == "gt-102" })

@@ -90,6 +90,7 @@ import Testing
         config.camMethods = [.gradcam, .scorecam]
         config.minCases = 4
         config.maxCases = 8
+        config.camTopErrors = 3
         config.templates = templates.path
         var lines = [String]()
         let pipeline = { try Pipeline(config: config, version: "test", log: { lines.append($0) }) }
@@ -103,7 +104,13 @@ import Testing
         #expect((4...8).contains(record.cases.count))
         #expect(record.cases.allSatisfy { $0.status == "failing" && $0.cams.map(\.method) == ["gradcam", "scorecam"] })
         for c in record.cases { for cam in c.cams { #expect(FileManager.default.fileExists(atPath: cam.overlay)) } }
+        // Beyond the failure set: three more errors, explained too, none of them curated.
+        let top = try #require(record.topErrors)
+        #expect(top.count == 3 && top.allSatisfy { $0.error != nil && $0.cams.count == 2 })
+        #expect(Set(top.map(\.id)).isDisjoint(with: record.cases.map(\.id)))
         let index = try #require(first.report)
+        let page = try String(contentsOf: index.deletingLastPathComponent().appendingPathComponent("iterations/it1.html"), encoding: .utf8)
+        #expect(page.contains("Top errors outside the failure set") && page.contains(top[0].id))
         #expect(FileManager.default.fileExists(atPath: index.path))
 
         // A template edit: the same command re-renders the report and nothing else.
@@ -287,7 +294,9 @@ import Testing
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
         #expect(!record.cases.isEmpty && record.cases.count <= 6)
         #expect(record.cases.allSatisfy { $0.cams.map(\.method) == ["gradcam", "eigencam"] })
-        for c in record.cases {
+        let top = try #require(record.topErrors)
+        #expect(!top.isEmpty && top.count <= 10 && top.allSatisfy { $0.cams.count == 2 })
+        for c in record.cases + top {
             let overlay = try ImageCodecs.read(path: c.cams[0].overlay)
             #expect(overlay.width == c.imageWidth && overlay.height == c.imageHeight)
         }

@@ -11,7 +11,7 @@ public enum DetectionIteration {
 
     /// `cases`: the failure set's case records at this iteration with their statuses (`failing` on the first).
     public static func record(name: String, analysis: ErrorAnalysis, source: String?, imageRoot: String?,
-                              cases: [(record: CaseRecord, status: String)]) -> IterationRecord {
+                              cases: [(record: CaseRecord, status: String)], topErrors: [CaseRecord] = []) -> IterationRecord {
         let gt = analysis.groundTruth, tide = analysis.tide
         let names = Dictionary(gt.categories.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         func className(_ id: Int) -> String { names[id] ?? "class \(id)" }
@@ -47,8 +47,7 @@ public enum DetectionIteration {
         var gtByImage = [Int: [Int]](), detByImage = [Int: [Int]]()
         for (g, ann) in gt.annotations.enumerated() { gtByImage[ann.imageId, default: []].append(g) }
         for (d, det) in analysis.detections.enumerated() { detByImage[det.imageId, default: []].append(d) }
-        let snapshots = cases.map { entry -> CaseSnapshot in
-            let record = entry.record
+        func snapshot(_ record: CaseRecord, status: String) -> CaseSnapshot {
             let imageId = Int(record.image) ?? -1
             let info = images[imageId]
             var boxes = [CaseSnapshot.Box]()
@@ -66,10 +65,11 @@ public enum DetectionIteration {
             }
             return CaseSnapshot(
                 id: record.key, image: info?.fileName.flatMap { path(imageRoot, $0) }, imageWidth: info?.width ?? 0,
-                imageHeight: info?.height ?? 0, status: entry.status, error: record.error, confidence: record.confidence,
+                imageHeight: info?.height ?? 0, status: status, error: record.error, confidence: record.confidence,
                 detail: describe(record, className: className), boxes: boxes)
         }
-        return IterationRecord(name: name, task: "detection", source: source, headline: headline, errors: errors, cases: snapshots)
+        return IterationRecord(name: name, task: "detection", source: source, headline: headline, errors: errors,
+                               cases: cases.map { snapshot($0.record, status: $0.status) }, topErrors: topErrors.map { snapshot($0, status: "error") })
     }
 
     static func describe(_ record: CaseRecord, className: (Int) -> String) -> String {

@@ -9,7 +9,7 @@ public enum SegmentationIteration {
     /// files) and `sizes[i]`.
     public static func record(name: String, analysis: SegmentationAnalysis, classNames: [String], imageNames: [String],
                               images: [String?], predictedMasks: [String], sizes: [(width: Int, height: Int)], source: String?,
-                              cases: [(record: CaseRecord, status: String)]) -> IterationRecord {
+                              cases: [(record: CaseRecord, status: String)], topErrors: [CaseRecord] = []) -> IterationRecord {
         func className(_ k: Int) -> String { classNames.indices.contains(k) ? classNames[k] : "class \(k)" }
         let statuses: [(SegmentationAnalysis.RegionStatus, String)] = [
             (.missed, "Miss"), (.boundaryDrift, "Loc"), (.classConfusion, "Cls"), (.falsePositive, "Bkg")]
@@ -29,8 +29,8 @@ public enum SegmentationIteration {
             table: .init(header: ["class", "IoU", "Dice", "boundary F"] + statuses.map(\.1), rows: rows),
             confusion: .init(labels: (0..<k).map(className), counts: (0..<k).map { r in (0..<k).map { analysis.confusion[r * k + $0] } }))
         let index = Dictionary(imageNames.enumerated().map { ($1, $0) }, uniquingKeysWith: { a, _ in a })
-        let snapshots = cases.map { entry -> CaseSnapshot in
-            let r = entry.record, i = index[r.image]
+        func snapshot(_ r: CaseRecord, status: String) -> CaseSnapshot {
+            let i = index[r.image]
             let box = r.target.box ?? [0, 0, 0, 0]
             let role = r.error ?? (r.target.kind == .region ? "Bkg" : "tp")
             let what = switch r.error {
@@ -41,12 +41,13 @@ public enum SegmentationIteration {
             default: "\(className(r.target.classId)) predicted over nothing of its class"
             }
             return CaseSnapshot(id: r.key, image: i.flatMap { images[$0] }, imageWidth: i.map { sizes[$0].width } ?? 0,
-                                imageHeight: i.map { sizes[$0].height } ?? 0, status: entry.status, error: r.error,
+                                imageHeight: i.map { sizes[$0].height } ?? 0, status: status, error: r.error,
                                 confidence: r.confidence, detail: what + " — " + r.image,
                                 boxes: [.init(box: box, label: className(r.target.classId), role: role)],
                                 mask: i.map { predictedMasks[$0] })
         }
-        var record = IterationRecord(name: name, task: "segmentation", source: source, headline: headline, errors: errors, cases: snapshots)
+        var record = IterationRecord(name: name, task: "segmentation", source: source, headline: headline, errors: errors,
+                                     cases: cases.map { snapshot($0.record, status: $0.status) }, topErrors: topErrors.map { snapshot($0, status: "error") })
         record.classNames = classNames
         return record
     }

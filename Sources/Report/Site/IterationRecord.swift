@@ -16,13 +16,15 @@ public struct IterationRecord: Codable, Sendable, Equatable {
     public var errors: ErrorBreakdown?
     /// The failure set's cases at this iteration.
     public var cases: [CaseSnapshot]
+    /// The iteration's most confident errors outside the failure set, with their heat maps: what to look at next.
+    public var topErrors: [CaseSnapshot]?
     /// Class names by index, for segmentation masks.
     public var classNames: [String]?
 
     public init(name: String, task: String, source: String? = nil, headline: [NamedValue] = [], advisories: [String] = [],
-                runDirectory: String? = nil, errors: ErrorBreakdown? = nil, cases: [CaseSnapshot] = []) {
+                runDirectory: String? = nil, errors: ErrorBreakdown? = nil, cases: [CaseSnapshot] = [], topErrors: [CaseSnapshot]? = nil) {
         self.name = name; self.task = task; self.source = source; self.headline = headline; self.advisories = advisories
-        self.runDirectory = runDirectory; self.errors = errors; self.cases = cases
+        self.runDirectory = runDirectory; self.errors = errors; self.cases = cases; self.topErrors = topErrors
     }
 
     public static func load(from url: URL) throws -> IterationRecord {

@@ -96,23 +96,31 @@ private struct PageWriter {
                 "rows": errors.table.rows.map { ["cells": $0] },
             ] as [String: Any]
         }
-        let methods = orderedUnique(iteration.cases.flatMap { $0.cams.map(\.method) })
+        let methods = orderedUnique((iteration.cases + (iteration.topErrors ?? [])).flatMap { $0.cams.map(\.method) })
         context["camMethods"] = methods
         context["hasCases"] = !iteration.cases.isEmpty
-        context["cases"] = try iteration.cases.map { snapshot -> [String: Any] in
-            let picture = try caseImage(snapshot, iteration: iteration, root: root)
-            let cams = try methods.map { method -> [String: Any] in
-                guard let cam = snapshot.cams.first(where: { $0.method == method }) else { return ["method": method, "caseId": snapshot.id] }
-                var figure = try camImage(cam, caseId: snapshot.id, iteration: iteration.name, root: root)
-                figure["method"] = method
-                figure["caseId"] = snapshot.id
-                return figure
-            }
-            return ["id": snapshot.id, "href": root + Self.casePath(snapshot.id), "thumb": picture,
-                    "status": snapshot.status, "statusClass": Self.statusClass(snapshot.status),
-                    "error": snapshot.error ?? "—", "detail": snapshot.detail, "cams": cams]
-        }
+        context["cases"] = try iteration.cases.map { try caseRow($0, iteration: iteration, methods: methods, root: root, linked: true) }
+        let top = iteration.topErrors ?? []
+        context["hasTopErrors"] = !top.isEmpty
+        context["topErrors"] = try top.map { try caseRow($0, iteration: iteration, methods: methods, root: root, linked: false) }
         try write(Self.iterationPath(iteration.name), template: "iteration", context)
+    }
+
+    /// A case's row on its iteration's page: its picture, status, error and a heat-map thumbnail per method. Only the
+    /// failure set's cases have pages of their own to link to.
+    mutating func caseRow(_ snapshot: CaseSnapshot, iteration: IterationRecord, methods: [String], root: String, linked: Bool) throws -> [String: Any] {
+        let picture = try caseImage(snapshot, iteration: iteration, root: root)
+        let cams = try methods.map { method -> [String: Any] in
+            guard let cam = snapshot.cams.first(where: { $0.method == method }) else { return ["method": method, "caseId": snapshot.id] }
+            var figure = try camImage(cam, caseId: snapshot.id, iteration: iteration.name, root: root)
+            figure["method"] = method
+            figure["caseId"] = snapshot.id
+            return figure
+        }
+        var row: [String: Any] = ["id": snapshot.id, "thumb": picture, "status": snapshot.status, "statusClass": Self.statusClass(snapshot.status),
+                                  "error": snapshot.error ?? "—", "detail": snapshot.detail, "cams": cams]
+        if linked { row["href"] = root + Self.casePath(snapshot.id) }
+        return row
     }
 
     mutating func casePage(_ id: String) throws {
