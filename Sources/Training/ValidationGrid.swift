@@ -4,7 +4,7 @@ import Tensors
 
 /// The first validation images of an evaluation as one picture for TensorBoard: the network's inputs with the
 /// normalisation undone, tiled in rows, each framed green when predicted right and red when wrong.
-public struct ValidationGrid {
+public struct ValidationGrid: Sendable {
     public let columns: Int
     public let mean: [Float], std: [Float]
     public static let border = 2
