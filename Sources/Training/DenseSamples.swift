@@ -10,6 +10,8 @@ final class DenseSamples: @unchecked Sendable {
     let size: Int
     let mean: [Float], std: [Float]
     let augmentation: AugmentationPipeline?
+    /// Draws validation samples for TensorBoard.
+    let grid: ValidationGrid
     /// Sample `index` at its own size, annotations in its pixels.
     private let load: @Sendable (Int) throws -> AnnotatedSample
     private var stretched: [Int: AnnotatedSample] = [:]
@@ -21,6 +23,7 @@ final class DenseSamples: @unchecked Sendable {
         std = config.std.map(Float.init)
         augmentation = !config.augment ? nil
             : AugmentationPipeline(steps: config.augmentation ?? AugmentationPipeline.defaults(for: config.task.fixtureTask).steps)
+        grid = ValidationGrid(columns: 8, mean: config.mean, std: config.std)
         self.load = load
     }
 

@@ -56,10 +56,11 @@ final class DetectionTask: TrainingTask {
     }
 
     /// Loss (mean over images) and COCO AP of the validation images' detections.
-    func evaluate(_ model: Module, samples _: Int) throws -> TaskEvaluation? {
+    func evaluate(_ model: Module, samples shown: Int) throws -> TaskEvaluation? {
         guard !validation.isEmpty else { return nil }
         var lossSum = 0.0
         var detections: [Evaluation.Detection] = []
+        var pictures: [ValidationGrid.Picture] = []
         let size = Double(samples.size)
         for start in stride(from: 0, to: validation.count, by: batchOrder.batchSize) {
             let members = Array(validation[start..<min(start + batchOrder.batchSize, validation.count)])
@@ -68,6 +69,9 @@ final class DetectionTask: TrainingTask {
             lossSum += Double(coder.loss(output, targets).item) * Double(members.count)
             // COCO keeps at most 100 detections per image; a low threshold leaves the precision-recall curve whole.
             let decoded = coder.decode(output, limit: 100, scoreThreshold: 0.01, iouThreshold: 0.5)
+            for (n, found) in decoded.enumerated() where pictures.count < shown {
+                pictures.append(picture(inputs, n, truth: targetsBoxes(members[n]), found: found))
+            }
             for (index, found) in zip(members, decoded) {
                 let entry = dataset.entries[index]
                 let sx = Double(entry.width) / size, sy = Double(entry.height) / size
@@ -81,9 +85,20 @@ final class DetectionTask: TrainingTask {
         let stats: [Double]
         do { stats = try CocoEvaluator.evaluate(groundTruth: groundTruth(), detections: detections, iouType: .bbox).stats }
         catch { throw TrainingError("COCO evaluation of the validation detections: \(error)") }
-        return TaskEvaluation(valLoss: lossSum / Double(validation.count),
-                              metrics: [("val_ap50", stats[1]), ("val_map", stats[0])], picture: nil)
+        return TaskEvaluation(valLoss: lossSum / Double(validation.count), metrics: [("val_ap50", stats[1]), ("val_map", stats[0])],
+                              picture: pictures.isEmpty ? nil : samples.grid.tile(pictures, frames: pictures.map { _ in ValidationGrid.neutral }))
     }
+
+    /// A validation input with its boxes in green and the detections scoring 0.3 or more in red.
+    private func picture(_ inputs: Tensor, _ n: Int, truth: [LabeledBox], found: [NN.Detection]) -> ValidationGrid.Picture {
+        var picture = samples.grid.picture(inputs, n)
+        for box in truth { picture.outline((Float(box.x), Float(box.y), Float(box.width), Float(box.height)), ValidationGrid.right) }
+        for detection in found where detection.score >= 0.3 { picture.outline(detection.box, ValidationGrid.wrong) }
+        return picture
+    }
+
+    /// Sample `index`'s boxes at `image_size`, as the model was asked to find them.
+    private func targetsBoxes(_ index: Int) -> [LabeledBox] { (try? samples.sample(index, augmentSeed: nil).boxes) ?? [] }
 
     /// The validation images' ground truth, as the COCO evaluator reads it.
     private func groundTruth() -> CocoGroundTruth {

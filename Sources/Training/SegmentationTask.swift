@@ -83,8 +83,9 @@ final class SegmentationTask: TrainingTask {
     }
 
     /// Loss (mean over labelled pixels at `image_size`) and mean IoU at each mask's own size.
-    func evaluate(_ model: Module, samples _: Int) throws -> TaskEvaluation? {
+    func evaluate(_ model: Module, samples shown: Int) throws -> TaskEvaluation? {
         guard !validation.isEmpty else { return nil }
+        var pictures: [ValidationGrid.Picture] = []
         var analysis = SegmentationAnalysis(classCount: data.classes.count, ignoreIndex: Self.ignore)
         var lossSum = 0.0, labelled = 0
         for start in stride(from: 0, to: validation.count, by: batchOrder.batchSize) {
@@ -97,6 +98,13 @@ final class SegmentationTask: TrainingTask {
                 labelled += counted
             }
             let predicted = logits.argmax(axis: 1), (h, w) = (logits.shape[2], logits.shape[3])
+            for n in members.indices where pictures.count < shown {  // the input tinted with its predicted classes
+                var picture = samples.grid.picture(inputs, n)
+                for y in 0..<h { for x in 0..<w where predicted[(n * h + y) * w + x] != 0 {
+                    picture.tint(x, y, ValidationGrid.classColor(predicted[(n * h + y) * w + x]))
+                } }
+                pictures.append(picture)
+            }
             for (n, index) in members.enumerated() {
                 let truth: SegmentationMask
                 do { truth = try SegmentationMask.read(path: masks[index]) } catch { throw TrainingError("\(error)") }
@@ -112,6 +120,7 @@ final class SegmentationTask: TrainingTask {
                 catch { throw TrainingError("\(masks[index]): \(error)") }
             }
         }
-        return TaskEvaluation(valLoss: labelled > 0 ? lossSum / Double(labelled) : .nan, metrics: [("val_miou", analysis.meanIoU)], picture: nil)
+        return TaskEvaluation(valLoss: labelled > 0 ? lossSum / Double(labelled) : .nan, metrics: [("val_miou", analysis.meanIoU)],
+                              picture: pictures.isEmpty ? nil : samples.grid.tile(pictures, frames: pictures.map { _ in ValidationGrid.neutral }))
     }
 }
