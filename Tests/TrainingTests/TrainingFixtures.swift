@@ -29,14 +29,18 @@ enum TrainingFixtures {
 }
 
 extension TrainingFixtures {
-    /// A generated shapes set for a dense task (16 images of 128×128 by default), made once per test process.
+    /// A generated shapes set for a dense task (16 images of 128×128 by default), made once per test process; the
+    /// lock keeps suites running in parallel from reading a set another is still writing.
     static func denseShapes(_ task: ShapesFixture.Task, images: Int = 16) throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-dense-\(task.rawValue)-\(images)-\(getpid())")
-        if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path) {
-            _ = try ShapesFixture.write(task: task, images: images, seed: 1, to: folder.path)
+        try denseShapesLock.withLock {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-dense-\(task.rawValue)-\(images)-\(getpid())")
+            if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path) {
+                _ = try ShapesFixture.write(task: task, images: images, seed: 1, to: folder.path)
+            }
+            return folder
         }
-        return folder
     }
+    private static let denseShapesLock = NSLock()
 
     /// centernet_resnet18 (detection) or unet_small (segmentation) at 64×64 on `denseShapes`: about a second a step.
     static func denseConfig(_ task: ShapesFixture.Task, steps: Int = 4) throws -> TrainingConfig {
