@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "Tensors", dependencies: ["COpenBLAS", "CDNNL"], swiftSettings: optimised),
         .target(name: "NN", dependencies: ["Tensors"], swiftSettings: optimised),
         .target(name: "Attribution", dependencies: ["NN"], swiftSettings: optimised),
-        .target(name: "Training", dependencies: ["NN", "Datasets", .product(name: "Yams", package: "Yams")]),
+        .target(name: "Training", dependencies: ["NN", "Datasets", "Evaluation", .product(name: "Yams", package: "Yams")]),
         .target(name: "Datasets", dependencies: ["CPNG", "CJPEG"], swiftSettings: optimised),
         .target(name: "Evaluation"),
         .target(name: "Failures", dependencies: ["Evaluation", .product(name: "GRDB", package: "GRDB.swift")]),

@@ -91,6 +91,9 @@ struct ReportCommand: ParsableCommand {
         var headline = [NamedValue]()
         if let latest = store.latest(), let meta = try? store.meta(at: latest) {
             if let acc = meta.metrics["val_acc"] { headline.append(NamedValue("val accuracy", acc, format: "percent")) }
+            for (key, name) in [("val_ap50", "val AP50"), ("val_map", "val mAP"), ("val_miou", "val mIoU")] {  // dense runs
+                if let value = meta.metrics[key] { headline.append(NamedValue(name, value, format: "percent")) }
+            }
             if let loss = meta.metrics["val_loss"] { headline.append(NamedValue("val loss", loss, format: "plain")) }
             headline.append(NamedValue("steps", Double(meta.step), format: "count"))
         }

@@ -2,14 +2,16 @@ import ArgumentParser
 import Foundation
 import Training
 
-/// `fovea train --config FILE.yaml [--resume [--extend-steps]] [--run-dir DIR]`: a classification run with checkpoints and run
-/// records (keys in docs/training.md). Ctrl-C saves a checkpoint and exits; `--resume` continues exactly.
+/// `fovea train --config FILE.yaml [--resume [--extend-steps]] [--run-dir DIR]`: a classification, detection or segmentation
+/// run (the config's model says which) with checkpoints and run records (keys in docs/training.md). Ctrl-C saves a checkpoint and exits; `--resume` continues exactly.
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "train", abstract: "Train a classifier from a YAML config.",
+        commandName: "train", abstract: "Train a classifier, detector or segmenter from a YAML config.",
         discussion: """
         Examples:
           fovea train --config fixtures/training/shapes_classification.yaml
+          fovea train --config fixtures/training/shapes_detection.yaml        (centernet_resnet18 on COCO boxes)
+          fovea train --config fixtures/training/shapes_segmentation.yaml     (unet_small on class-index masks)
           fovea train --config train.yaml --run-dir runs/exp2
           fovea train --config train.yaml --run-dir runs/exp2 --resume      (after Ctrl-C or a crash)
         """)
@@ -44,8 +46,7 @@ struct TrainCommand: ParsableCommand {
         let outcome: TrainingOutcome
         do { outcome = try trainer.run() } catch let error as TrainingError { throw InputError(error.description) }
         progress.finish()
-        let best = trainer.evaluations.max { $0.valAcc < $1.valAcc }
-        let summary = best.map { " best val_acc \(String(format: "%.4f", $0.valAcc)) at step \($0.step)" } ?? ""
+        let summary = trainer.bestEvaluation.map { " best \($0.metric) \(String(format: "%.4f", $0.value)) at step \($0.step)" } ?? ""
         switch outcome {
         case .finished(let steps): print("trained \(steps) steps;\(summary); run: \(settings.runDir)")
         case .paused(let steps): print("interrupted after step \(steps), checkpoint saved; continue with --resume; run: \(settings.runDir)")
@@ -77,8 +78,8 @@ private final class ProgressLine {
             let text = String(format: "step %d/%d loss %.4f lr %.3g grad_norm %.3g %.2f it/s ETA %@", done, r.totalSteps, r.loss, r.rate,
                               r.gradients.total, rate, clock(eta))
             if live { write("\r\u{1B}[K" + text); drawn = true } else if done % every == 0 || done == r.totalSteps { write(text + "\n") }
-        case .evaluation(let step, let loss, let acc):
-            line(String(format: "eval step %d val_loss %.4f val_acc %.4f", step, loss, acc))
+        case .evaluation(let report):
+            line("eval step \(report.step) \(report.summary)")
         case .checkpoint(let step, let url):
             if !live { write("checkpoint step \(step): \(url.path)\n") }
         case .advisory(let a):

@@ -46,8 +46,8 @@ struct ClassificationIteration {
             switch event {
             case .step(let r) where (r.step + 1) % every == 0:
                 log(String(format: "train: step %d/%d loss %.4f lr %.3g", r.step + 1, r.totalSteps, r.loss, r.rate))
-            case .evaluation(let step, let loss, let acc):
-                log(String(format: "train: eval at step %d: val_loss %.4f val_acc %.4f", step, loss, acc))
+            case .evaluation(let report):
+                log("train: eval at step \(report.step): \(report.summary)")
             case .advisory(let a): log("train: advice (\(a.kind.rawValue)): \(a.message)")
             default: break
             }
@@ -62,15 +62,10 @@ struct ClassificationIteration {
         }
     }
 
-    /// The best checkpoint by validation accuracy (the newest among equals), else the newest.
+    /// The best checkpoint by the run's own metric (validation accuracy unless the config chose another; the
+    /// newest among equals), else the newest.
     func bestCheckpoint() throws -> URL {
-        let store = CheckpointStore(runDirectory: runFolder)
-        var best: (url: URL, acc: Double)?
-        for (_, url) in store.list() {
-            guard let acc = (try? store.meta(at: url))?.metrics["val_acc"] else { continue }
-            if best == nil || acc >= best!.acc { best = (url, acc) }
-        }
-        guard let chosen = best?.url ?? store.latest() else { throw IterationError("\(runFolder.path): no checkpoint to evaluate") }
+        guard let chosen = CheckpointStore(runDirectory: runFolder).best() else { throw IterationError("\(runFolder.path): no checkpoint to evaluate") }
         return chosen
     }
 

@@ -7,7 +7,33 @@ public struct CheckpointMeta: Codable, Sendable {
     /// The data order and augmentations are pure functions of (seed, epoch, batch), so this position *is* the
     /// random state: resuming at it draws exactly what the uninterrupted run would have.
     public struct RandomState: Codable, Sendable { public var algorithm: String; public var seed: Int; public var epoch: Int; public var batch: Int }
-    public struct Evaluation: Codable, Sendable { public var step: Int; public var trainLoss: Double; public var valLoss: Double; public var valAcc: Double }
+    public struct Evaluation: Codable, Sendable {
+        public var step: Int
+        public var trainLoss: Double
+        public var valLoss: Double
+        /// Classification's accuracy, in the field it always had; nil for the other tasks.
+        public var valAcc: Double?
+        /// The other tasks' metrics by name (`val_map`, `val_ap50`, `val_miou`); nil for classification.
+        public var metrics: [String: Double]?
+
+        public init(step: Int, trainLoss: Double, valLoss: Double, metrics: [(name: String, value: Double)]) {
+            self.step = step
+            self.trainLoss = trainLoss
+            self.valLoss = valLoss
+            var named = Dictionary(metrics, uniquingKeysWith: { _, last in last })
+            valAcc = named.removeValue(forKey: "val_acc")
+            self.metrics = named.isEmpty ? nil : named
+        }
+
+        /// Every number of this evaluation by name: `train_loss`, `val_loss` and the task's metrics.
+        public var values: [String: Double] {
+            var all = metrics ?? [:]
+            all["train_loss"] = trainLoss
+            all["val_loss"] = valLoss
+            if let valAcc { all["val_acc"] = valAcc }
+            return all
+        }
+    }
 
     public var step: Int
     public var toolVersion: String
@@ -93,14 +119,29 @@ public struct CheckpointStore: Sendable {
     @discardableResult
     public func prune(keepLast: Int, metric: String, mode: TrainingConfig.MetricMode) -> Int? {
         let all = list()
-        var best: (step: Int, value: Double)?
-        for (step, url) in all {
-            guard let value = (try? meta(at: url))?.metrics[metric], value.isFinite else { continue }
-            if best == nil || (mode == .max ? value > best!.value : value < best!.value) { best = (step, value) }
-        }
+        let best = self.best(metric: metric, mode: mode)
         let keep = Set(all.suffix(keepLast).map(\.step) + (best.map { [$0.step] } ?? []))
         for (step, url) in all where !keep.contains(step) { try? FileManager.default.removeItem(at: url) }
         return best?.step
+    }
+
+    /// The checkpoint with the best finite `metric` in its meta.json (the newest among equals), if any recorded it.
+    public func best(metric: String, mode: TrainingConfig.MetricMode) -> (step: Int, url: URL)? {
+        var best: (step: Int, url: URL, value: Double)?
+        for (step, url) in list() {
+            guard let value = (try? meta(at: url))?.metrics[metric], value.isFinite else { continue }
+            if best == nil || (mode == .max ? value >= best!.value : value <= best!.value) { best = (step, url, value) }
+        }
+        return best.map { ($0.step, $0.url) }
+    }
+
+    /// The best checkpoint by the metric its run chose (`best_metric` and `best_mode` as the newest meta.json
+    /// records them; `val_acc`, max for runs that predate the keys), else the newest; nil when there is none.
+    public func best() -> URL? {
+        guard let newest = latest() else { return nil }
+        let recorded = (try? meta(at: newest))?.hyperparameters ?? [:]
+        let mode = recorded["best_mode"].flatMap(TrainingConfig.MetricMode.init) ?? .max
+        return best(metric: recorded["best_metric"] ?? "val_acc", mode: mode)?.url ?? newest
     }
 
     /// Partial checkpoints of processes that are gone (killed mid-write): never loadable, only clutter.

@@ -4,15 +4,14 @@ import NN
 import Tensors
 
 /// Batches of an ImageFolder for classification. The order of epoch e and the augmentation of each sample are
-/// pure functions of (seed, epoch, sample), so any step's batch can be rebuilt without replaying the earlier ones.
+/// pure functions of (seed, epoch, sample) (`BatchOrder`), so any step's batch can be rebuilt without replaying the earlier ones.
 /// Safe to use from several threads (a prefetching loader assembles batches while the model trains): the decoded
 /// image cache is the only mutable state, and a lock guards it.
 public final class ClassificationBatches: @unchecked Sendable {
     public let dataset: ImageFolder
-    public let training: [Int]
     public let validation: [Int]
-    public let batchSize: Int
-    let seed: UInt64
+    /// Which training samples each step takes.
+    public let batchOrder: BatchOrder
     let preprocessing: Preprocessing
     let augmentation: AugmentationPipeline?
     private var decoded: [Int: PlanarImage] = [:]
@@ -20,35 +19,26 @@ public final class ClassificationBatches: @unchecked Sendable {
 
     public init(dataset: ImageFolder, config: TrainingConfig) {
         self.dataset = dataset
-        seed = UInt64(bitPattern: Int64(config.seed))
-        (training, validation) = dataset.split(validationFraction: config.valFraction, seed: seed)
-        batchSize = config.batchSize
+        let seed = UInt64(bitPattern: Int64(config.seed))
+        let (training, validation) = dataset.split(validationFraction: config.valFraction, seed: seed)
+        self.validation = validation
+        batchOrder = BatchOrder(training: training, batchSize: config.batchSize, seed: seed)
         preprocessing = Preprocessing(size: config.imageSize, resize: .stretch, mean: config.mean.map(Float.init), std: config.std.map(Float.init))
         augmentation = !config.augment ? nil
             : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)
     }
 
-    /// Whole batches per epoch (the last partial one is dropped, as `drop_last=True`), at least one.
-    public var batchesPerEpoch: Int { max(1, training.count / batchSize) }
-
-    public func position(ofStep step: Int) -> (epoch: Int, batch: Int) { (step / batchesPerEpoch, step % batchesPerEpoch) }
-
-    /// Training sample indices in epoch order: a seeded Fisher–Yates shuffle, its own stream per epoch.
-    public func order(epoch: Int) -> [Int] {
-        var order = training
-        var generator = Datasets.SeededGenerator(seed: seed ^ (UInt64(epoch + 1) &* 0xD1B5_4A32_D192_ED03))
-        generator.shuffle(&order)
-        return order
-    }
+    public var training: [Int] { batchOrder.training }
+    public var batchSize: Int { batchOrder.batchSize }
+    public var batchesPerEpoch: Int { batchOrder.batchesPerEpoch }
+    public func position(ofStep step: Int) -> (epoch: Int, batch: Int) { batchOrder.position(ofStep: step) }
+    public func order(epoch: Int) -> [Int] { batchOrder.order(epoch: epoch) }
 
     /// The inputs and labels of the training batch taken at `step`.
     public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int]) {
-        let (epoch, batch) = position(ofStep: step)
-        let members = Array(order(epoch: epoch).dropFirst(batch * batchSize).prefix(batchSize))
-        let seed = self.seed
-        return try assemble(members) { index in
-            (seed &* 0x9E37_79B9_7F4A_7C15) ^ (UInt64(epoch) &* 0xBF58_476D_1CE4_E5B9) ^ UInt64(index)
-        }
+        let (epoch, members) = batchOrder.members(ofStep: step)
+        let order = batchOrder
+        return try assemble(members) { order.augmentationSeed(epoch: epoch, sample: $0) }
     }
 
     /// Validation batches in index order, without augmentation.

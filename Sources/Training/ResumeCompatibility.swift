@@ -3,8 +3,8 @@
 /// they are written may differ. `steps` may grow with `--extend-steps` when the schedule does not depend on it.
 public enum ResumeCompatibility {
     /// Keys free to differ: output and bookkeeping only, and `gradient_checkpointing`, which trades memory for time
-    /// without changing the gradients (`data` may move; its fingerprint is checked separately).
-    public static let freeKeys: Set<String> = ["run_dir", "data", "log_every", "keep_last", "eval_every", "checkpoint_every",
+    /// without changing the gradients (the data paths may move; the dataset fingerprint is checked separately).
+    public static let freeKeys: Set<String> = ["run_dir", "data", "annotations", "masks", "classes", "log_every", "keep_last", "eval_every", "checkpoint_every",
                                               "best_metric", "best_mode", "loader_workers", "image_samples",
                                               "gradient_checkpointing"]
 

@@ -6,7 +6,7 @@ import Tensors
 /// What a training run reports as it goes (the CLI draws progress from these).
 public enum TrainingEvent {
     case step(StepReport)
-    case evaluation(step: Int, valLoss: Double, valAcc: Double)
+    case evaluation(EvaluationReport)
     case checkpoint(step: Int, url: URL)
     case advisory(Advisory)
 }
@@ -16,6 +16,19 @@ public struct StepReport: Sendable {
     public let loss: Float, rate: Double
     public let gradients: GradientNorms
     public let clipScale: Float
+}
+
+/// A validation pass as it is shown: `val_loss 0.4123 val_acc 0.8750`.
+public struct EvaluationReport: Sendable {
+    /// Steps completed when it ran.
+    public let step: Int
+    public let valLoss: Double
+    /// The task's metrics besides `val_loss`, in display order.
+    public let metrics: [(name: String, value: Double)]
+
+    public var summary: String {
+        ([("val_loss", valLoss)] + metrics).map { "\($0.0) " + String(format: "%.4f", $0.1) }.joined(separator: " ")
+    }
 }
 
 /// How a run ended.
@@ -28,8 +41,9 @@ public enum TrainingOutcome: Equatable {
     case nonFinite(step: Int, layer: String)
 }
 
-/// Supervised classification on an ImageFolder: seeded order and split, schedule-driven rate, per-layer gradient
-/// norms, clipping, a NaN/Inf guard, advisories, periodic evaluation, checkpoints and Lightning-style run records.
+/// Supervised training of the zoo's classifiers, detectors and segmenters: seeded order and split, schedule-driven
+/// rate, per-layer gradient norms, clipping, a NaN/Inf guard, advisories, periodic evaluation, checkpoints and
+/// Lightning-style run records. What differs per task (data, loss, metrics) is the `TrainingTask`'s.
 public final class Trainer {
     public static let toolVersion = "0.1.0"
 
@@ -38,7 +52,8 @@ public final class Trainer {
     public let model: Module
     public let optimizer: Optimizer
     public let schedule: LearningRateSchedule
-    public let batches: ClassificationBatches
+    /// The data, loss and validation metrics of the config's task.
+    public let task: any TrainingTask
     /// Dropout, DropBlock (with its schedule) and stochastic depth, as the config asks.
     public let regularizers: StepRegularizers
     public let checkpoints: CheckpointStore
@@ -63,22 +78,20 @@ public final class Trainer {
         self.config = config
         self.runDirectory = runDirectory
         self.revision = revision
-        guard let architecture = Architecture(rawValue: config.model), architecture.task == .classification else {
-            throw TrainingError("model: '\(config.model)' is not a classification architecture")
+        guard let architecture = Architecture(rawValue: config.model) else {
+            throw TrainingError("model: '\(config.model)' is not an architecture of the zoo")
         }
-        let dataset: ImageFolder
-        do { dataset = try ImageFolder(root: config.data) } catch { throw TrainingError(error.description) }
+        task = try architecture.task.make(config)
         try FileManager.default.createDirectory(at: runDirectory, withIntermediateDirectories: true)
         // Per-file digests are cached in the run: a resume re-hashes only files whose size or mtime changed.
         let digestCache = runDirectory.appendingPathComponent(".dataset-digests.json").path
-        do { fingerprint = try DatasetFingerprint.compute(root: config.data, files: dataset.samples.map(\.path), cachePath: digestCache) }
+        do { fingerprint = try DatasetFingerprint.compute(root: task.data.root, files: task.data.files, cachePath: digestCache) }
         catch { throw TrainingError(error.description) }
-        batches = ClassificationBatches(dataset: dataset, config: config)
-        guard !batches.training.isEmpty else {
+        guard !task.batchOrder.training.isEmpty else {
             throw TrainingError("\(config.data): no training images left after holding out val_fraction \(config.valFraction)")
         }
         regularizers = StepRegularizers(config)
-        model = architecture.make(classes: dataset.classes.count, seed: UInt64(bitPattern: Int64(config.seed)), regularization: regularizers.options)
+        model = architecture.make(classes: task.data.classes.count, seed: UInt64(bitPattern: Int64(config.seed)), regularization: regularizers.options)
         model.train()
         for path in config.gradientCheckpointing {
             guard let block = model.module(at: path) else { throw TrainingError("gradient_checkpointing: '\(path)' is not a module of \(config.model)") }
@@ -130,6 +143,17 @@ public final class Trainer {
         if step > 0 { try events.restart(at: step) }
     }
 
+    /// The best evaluation so far by `best_metric` and `best_mode` (the first among equals), with the metric's value.
+    public var bestEvaluation: (step: Int, metric: String, value: Double)? {
+        let metric = config.selectionMetric
+        let scored = evaluations.compactMap { e in e.values[metric].map { (step: e.step, value: $0) } }.filter { $0.value.isFinite }
+        let best = config.bestMode == .max ? scored.max { $0.value < $1.value } : scored.min { $0.value < $1.value }
+        return best.map { ($0.step, metric, $0.value) }
+    }
+
+    /// The order of training batches (epochs, positions), whatever the task.
+    public var batches: BatchOrder { task.batchOrder }
+
     static func schedule(_ c: TrainingConfig) -> LearningRateSchedule {
         switch c.schedule {
         case .constant: return StepDecay(rate: c.lr, stepSize: Int.max, gamma: 1)
@@ -142,7 +166,7 @@ public final class Trainer {
     /// Trains until `config.steps` (or `stopAfter` steps, for tests that interrupt a run). Returns how it ended.
     public func run(stopAfter: Int? = nil) throws -> TrainingOutcome {
         let end = min(config.steps, stopAfter ?? .max)
-        let upcoming = TrainingBatchStream(batches, steps: step..<end, workers: config.loaderWorkers)
+        let upcoming = TrainingBatchStream(task, steps: step..<end, workers: config.loaderWorkers)
         while step < end {
             if let layer = try trainStep(upcoming.next()) {
                 try metrics.flush()
@@ -161,7 +185,7 @@ public final class Trainer {
 
     /// One optimizer step on `batch`, the training batch of this step; returns the offending layer when the loss or
     /// a gradient is not finite.
-    func trainStep(_ batch: (inputs: Tensor, labels: [Int])) throws -> String? {
+    func trainStep(_ batch: TrainingBatch) throws -> String? {
         let rate = schedule.rate(at: step)
         optimizer.setRate(rate)
         if let momentum = schedule.momentum(at: step) {
@@ -170,8 +194,7 @@ public final class Trainer {
         }
         optimizer.zeroGrad()
         regularizers.prepare(model, step: step)
-        let (inputs, labels) = batch
-        let loss = crossEntropy(model(inputs), targets: labels, labelSmoothing: Float(config.labelSmoothing))
+        let loss = batch.loss(model(batch.inputs))
         let value = loss.item
         loss.backward()
         if let layer = GradientNorms.firstNonFiniteLayer(model) ?? (value.isFinite ? nil : "loss") {
@@ -196,41 +219,24 @@ public final class Trainer {
         return nil
     }
 
-    /// Validation loss (mean over samples) and accuracy, in eval mode without a tape; logged at the last step index.
+    /// A validation pass of the task, in eval mode without a tape; logged at the last step index.
     func evaluate() throws {
         let sinceLast = trainLosses.suffix(step - (evaluations.last?.step ?? 0)).map(Double.init)
         let trainMean = sinceLast.isEmpty ? .nan : sinceLast.reduce(0, +) / Double(sinceLast.count)
         model.eval()
         defer { model.train() }
-        var lossSum = 0.0, correct = 0, count = 0
-        var shown: [Tensor] = [], shownCorrect: [Bool] = []
-        for (inputs, labels) in try batches.validationBatches() {
-            let logits = withoutGrad { model(inputs) }
-            lossSum += Double(crossEntropy(logits, targets: labels).item) * Double(labels.count)
-            let classes = logits.shape[1]
-            for (i, label) in labels.enumerated() {
-                var best = 0
-                for c in 1..<classes where logits.data[i * classes + c] > logits.data[i * classes + best] { best = c }
-                if best == label { correct += 1 }
-                if shown.count < config.imageSamples {
-                    shown.append(inputs.sliced(axis: 0, i..<(i + 1)))
-                    shownCorrect.append(best == label)
-                }
-            }
-            count += labels.count
-        }
-        guard count > 0 else { return }
-        let valLoss = lossSum / Double(count), valAcc = Double(correct) / Double(count)
-        evaluations.append(.init(step: step, trainLoss: trainMean, valLoss: valLoss, valAcc: valAcc))
-        metrics.log(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
-        try events.scalars(step: step - 1, ["val_loss": valLoss, "val_acc": valAcc])
-        if !shown.isEmpty {
-            let grid = ValidationGrid(columns: 8, mean: config.mean, std: config.std).render(Tensor.concat(shown, axis: 0), correct: shownCorrect)
+        guard let result = try task.evaluate(model, samples: config.imageSamples) else { return }
+        evaluations.append(.init(step: step, trainLoss: trainMean, valLoss: result.valLoss, metrics: result.metrics))
+        var row = ["val_loss": result.valLoss]
+        for (name, value) in result.metrics { row[name] = value }
+        metrics.log(step: step - 1, row)
+        try events.scalars(step: step - 1, row)
+        if let picture = result.picture {
             let png: Data
-            do { png = try ImageCodecs.encodePNG(grid) } catch { throw TrainingError(error.description) }
-            try events.image(step: step - 1, tag: "val_samples", png: png, width: grid.width, height: grid.height, channels: 3)
+            do { png = try ImageCodecs.encodePNG(picture) } catch { throw TrainingError(error.description) }
+            try events.image(step: step - 1, tag: "val_samples", png: png, width: picture.width, height: picture.height, channels: 3)
         }
-        onEvent(.evaluation(step: step, valLoss: valLoss, valAcc: valAcc))
+        onEvent(.evaluation(EvaluationReport(step: step, valLoss: result.valLoss, metrics: result.metrics)))
         let history = evaluations.map { (train: $0.trainLoss, validation: $0.valLoss) }
         for a in advisor.observeEvaluation(step, history: history) { record(a) }
     }
@@ -249,15 +255,15 @@ public final class Trainer {
     func saveCheckpoint() throws {
         let (epoch, batch) = batches.position(ofStep: step)
         var latest: [String: Double] = ["train_loss": Double(trainLosses.last ?? .nan)]
-        if let e = evaluations.last, e.step == step { latest["val_loss"] = e.valLoss; latest["val_acc"] = e.valAcc }
+        if let e = evaluations.last, e.step == step { latest.merge(e.values.filter { $0.key != "train_loss" }) { _, new in new } }
         let meta = CheckpointMeta(
             step: step, toolVersion: Self.toolVersion, seed: config.seed,
             rng: .init(algorithm: "splitmix64 per epoch (seed, epoch) + per-sample augmentation seeds", seed: config.seed, epoch: epoch, batch: batch),
             hyperparameters: Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) }),
-            dataset: .init(root: config.data, fingerprint: fingerprint, classes: batches.dataset.classes.names),
+            dataset: .init(root: task.data.root, fingerprint: fingerprint, classes: task.data.classes),
             git: revision, metrics: latest, evaluations: evaluations, trainLosses: trainLosses, advisor: advisor)
         let url = try checkpoints.write(model: model, optimizer: optimizer.state(names: model), meta: meta)
-        checkpoints.prune(keepLast: config.keepLast, metric: config.bestMetric, mode: config.bestMode)
+        checkpoints.prune(keepLast: config.keepLast, metric: config.selectionMetric, mode: config.bestMode)
         onEvent(.checkpoint(step: step, url: url))
     }
 }

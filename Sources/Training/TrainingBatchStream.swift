@@ -4,24 +4,20 @@ import Tensors
 
 /// The training batches of a range of steps, in step order. With workers, a `PrefetchingLoader` decodes, augments
 /// and assembles them on background threads while the model trains; without, each is built when asked for.
-/// Either way step s gets `trainingBatch(step: s)`, a pure function of (seed, epoch, batch), so prefetching
+/// Either way step s gets `task.trainingBatch(step: s)`, a pure function of (seed, epoch, batch), so prefetching
 /// cannot change what a run computes.
 final class TrainingBatchStream {
-    /// A batch handed from a loader thread to the training thread, which owns it from then on.
-    struct Batch: @unchecked Sendable { let inputs: Tensor; let labels: [Int] }
-
-    private let batches: ClassificationBatches
-    private let loader: PrefetchingLoader<Batch>?
+    private let task: any TrainingTask
+    private let loader: PrefetchingLoader<TrainingBatch>?
     private var nextStep: Int
 
-    init(_ batches: ClassificationBatches, steps: Range<Int>, workers: Int) {
-        self.batches = batches
+    init(_ task: any TrainingTask, steps: Range<Int>, workers: Int) {
+        self.task = task
         nextStep = steps.lowerBound
         let first = steps.lowerBound
         loader = workers > 0 && !steps.isEmpty
             ? PrefetchingLoader(count: steps.count, workers: workers, prefetch: 2 * workers) { offset in
-                let (inputs, labels) = try batches.trainingBatch(step: first + offset)
-                return Batch(inputs: inputs, labels: labels)
+                try task.trainingBatch(step: first + offset)
             }
             : nil
     }
@@ -29,11 +25,10 @@ final class TrainingBatchStream {
     deinit { loader?.stop() }
 
     /// The batch of the next step.
-    func next() throws -> (inputs: Tensor, labels: [Int]) {
+    func next() throws -> TrainingBatch {
         defer { nextStep += 1 }
-        guard let loader else { return try batches.trainingBatch(step: nextStep) }
+        guard let loader else { return try task.trainingBatch(step: nextStep) }
         guard let result = loader.next() else { preconditionFailure("asked for a batch past the last step") }
-        let batch = try result.get()
-        return (batch.inputs, batch.labels)
+        return try result.get()
     }
 }

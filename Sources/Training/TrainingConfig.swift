@@ -4,14 +4,22 @@ import NN
 import Yams
 
 /// What `fovea train` reads from its YAML file. Keys and defaults are documented in docs/training.md;
-/// every key is optional except `data`.
+/// every key is optional except `data`, and, for the dense tasks, `annotations` (detection) or `masks` and
+/// `classes` (segmentation). The model names the task.
 public struct TrainingConfig: Sendable, Equatable {
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adamw }
     public enum ScheduleKind: String, Sendable, CaseIterable { case constant, onecycle, step, warmup_cosine }
     public enum MetricMode: String, Sendable, CaseIterable { case max, min }
 
+    /// The ImageFolder root (classification) or the folder of images (detection, segmentation).
     public var data = ""
     public var model = "shapes_cnn"
+    /// Detection: the COCO instances file whose `file_name`s are taken under `data`.
+    public var annotations = ""
+    /// Segmentation: the folder of class-index PNG masks, one per image with the image's name and `.png`.
+    public var masks = ""
+    /// Segmentation: a JSON list of class names; a mask value is an index into it (255 = ignore).
+    public var classes = ""
     public var runDir = "runs/train"
     public var seed = 0
     public var steps = 100
@@ -43,7 +51,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var evalEvery = 20
     public var checkpointEvery = 0
     public var keepLast = 3
-    public var bestMetric = "val_acc"
+    /// nil: the task's first metric (`Architecture.Task.metricNames`), e.g. `val_acc`.
+    public var bestMetric: String?
     public var bestMode = MetricMode.max
     public var overfitPatience = 3
     public var logEvery = 10
@@ -54,13 +63,19 @@ public struct TrainingConfig: Sendable, Equatable {
 
     public init() {}
 
+    /// The task of the model (classification for a name the zoo does not know, which validation refuses).
+    public var task: Architecture.Task { Architecture(rawValue: model)?.task ?? .classification }
+
+    /// The metric that picks the best checkpoint.
+    public var selectionMetric: String { bestMetric ?? task.metricNames[0] }
+
     /// Steps between checkpoints: `checkpoint_every`, or `eval_every` when that is 0.
     public var checkpointInterval: Int { checkpointEvery > 0 ? checkpointEvery : evalEvery }
 
     /// The keys as the YAML file spells them, with their values, for hparams.yaml and meta.json.
     public var hyperparameters: [(key: String, value: String)] {
         func list(_ xs: [Double]) -> String { "[" + xs.map { "\($0)" }.joined(separator: ", ") + "]" }
-        return [("augment", "\(augment)"), ("augmentation", augmentation.map(AugmentationSyntax.describe) ?? "default"), ("batch_size", "\(batchSize)"), ("best_metric", bestMetric), ("best_mode", bestMode.rawValue),
+        return ([("augment", "\(augment)"), ("augmentation", augmentation.map(AugmentationSyntax.describe) ?? "default"), ("batch_size", "\(batchSize)"), ("best_metric", selectionMetric), ("best_mode", bestMode.rawValue),
                 ("checkpoint_every", "\(checkpointEvery)"), ("clip_grad_norm", "\(clipGradNorm)"), ("data", data),
                 ("drop_block", "\(dropBlock)"), ("drop_block_ramp_steps", "\(dropBlockRampSteps)"), ("drop_block_size", "\(dropBlockSize)"),
                 ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
@@ -69,7 +84,16 @@ public struct TrainingConfig: Sendable, Equatable {
                 ("overfit_patience", "\(overfitPatience)"), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
                 ("std", list(std)), ("step_size", "\(stepSize)"), ("steps", "\(steps)"),
                 ("stochastic_depth", stochasticDepth.map { "\($0)" } ?? "null"), ("val_fraction", "\(valFraction)"),
-                ("warmup_steps", "\(warmupSteps)"), ("weight_decay", "\(weightDecay)")]
+                ("warmup_steps", "\(warmupSteps)"), ("weight_decay", "\(weightDecay)")] + taskDataKeys)
+    }
+
+    /// The data keys of a dense task, recorded only for it: a classification run's records stay as they were.
+    private var taskDataKeys: [(key: String, value: String)] {
+        switch task {
+        case .classification: []
+        case .detection: [("annotations", annotations)]
+        case .segmentation: [("classes", classes), ("masks", masks)]
+        }
     }
 }
 
@@ -112,7 +136,9 @@ extension TrainingConfig {
             if key == "data" { sawData = true }
         }
         config.augmentation = config.augmentation.map { AugmentationSyntax.resolvingImageSize($0, config.imageSize) }
-        guard sawData, !config.data.isEmpty else { throw ConfigError("\(file): data: required (the ImageFolder to train on)") }
+        guard sawData, !config.data.isEmpty else {
+            throw ConfigError("\(file): data: required (" + (config.task == .classification ? "the ImageFolder to train on)" : "the folder of images)"))
+        }
         try config.validate(file: file, mapping: mapping)
         return config
     }
@@ -124,10 +150,11 @@ extension TrainingConfig {
             let node = mapping.first { $0.key.string == key }?.key
             return "\(file):\(node.map(Self.line) ?? 1): \(key)"
         }
-        if Architecture(rawValue: model)?.task != .classification {
-            let known = Architecture.allCases.filter { $0.task == .classification }.map(\.rawValue).joined(separator: ", ")
-            throw ConfigError("\(at("model")): '\(model)' is not a classification architecture (known: \(known))")
+        guard Architecture(rawValue: model) != nil else {
+            let known = Architecture.allCases.map(\.rawValue).joined(separator: ", ")
+            throw ConfigError("\(at("model")): '\(model)' is not an architecture of the zoo (known: \(known))")
         }
+        try TaskKeys.validate(self, at: at)
         if steps < 1 { throw ConfigError("\(at("steps")): must be at least 1") }
         if batchSize < 1 { throw ConfigError("\(at("batch_size")): must be at least 1") }
         if imageSize < 8 { throw ConfigError("\(at("image_size")): must be at least 8") }
@@ -158,12 +185,18 @@ extension TrainingConfig {
             }
         }
         if !(0..<1).contains(labelSmoothing) { throw ConfigError("\(at("label_smoothing")): must lie in [0, 1)") }
-        if !["val_acc", "val_loss", "train_loss"].contains(bestMetric) { throw ConfigError("\(at("best_metric")): expected val_acc, val_loss or train_loss") }
+        let metrics = task.metricNames + ["val_loss", "train_loss"]
+        if !metrics.contains(selectionMetric) {
+            throw ConfigError("\(at("best_metric")): expected " + metrics.dropLast().joined(separator: ", ") + " or train_loss for a \(task.rawValue) model")
+        }
     }
 
     typealias Setter = (inout TrainingConfig, Node, String) throws(ConfigError) -> Void
 
     private static func string(_ path: WritableKeyPath<TrainingConfig, String>) -> Setter {
+        { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "a string") { $0 } }
+    }
+    private static func optionalString(_ path: WritableKeyPath<TrainingConfig, String?>) -> Setter {
         { (config, node, at) throws(ConfigError) in config[keyPath: path] = try scalar(node, at, "a string") { $0 } }
     }
     private static func int(_ path: WritableKeyPath<TrainingConfig, Int>) -> Setter {
@@ -236,8 +269,8 @@ extension TrainingConfig {
         "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing),
         "dropout": double(\.dropout), "drop_block": double(\.dropBlock), "drop_block_size": int(\.dropBlockSize),
         "drop_block_ramp_steps": int(\.dropBlockRampSteps), "stochastic_depth": optionalDouble(\.stochasticDepth), "eval_every": int(\.evalEvery),
-        "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": string(\.bestMetric),
-        "best_mode": choice(\.bestMode), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery), "loader_workers": int(\.loaderWorkers), "image_samples": int(\.imageSamples),
+        "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": optionalString(\.bestMetric),
+        "best_mode": choice(\.bestMode), "annotations": string(\.annotations), "masks": string(\.masks), "classes": string(\.classes), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery), "loader_workers": int(\.loaderWorkers), "image_samples": int(\.imageSamples),
         "gradient_checkpointing": strings(\.gradientCheckpointing),
     ]
 }

@@ -95,6 +95,34 @@ import Testing
         #expect(missing.status == 1 && missing.err.contains("none.yaml: cannot read the file"))
     }
 
+    @Test func aMissingAnnotationsFileIsOneLineWithFileAndLine() throws {
+        let folder = try temporaryFolder()
+        let config = try writeConfig("data: images\nmodel: centernet_resnet18\nannotations: nope.json\n", in: folder)
+        let run = try runFovea(["train", "--config", config])
+        #expect(run.status == 1 && run.err == "fovea: \(config):3: annotations: no such file or folder 'nope.json'\n", "\(run.err)")
+    }
+
+    /// The committed example configs for the dense tasks train through the same command (here on the small committed
+    /// samples, two steps at 64×64), reporting the task's metric.
+    @Test(arguments: [("shapes_detection.yaml", "/tmp/fovea-shapes-detection", "val_ap50"),
+                      ("shapes_segmentation.yaml", "/tmp/fovea-shapes-segmentation", "val_miou")])
+    func denseExampleConfigsTrain(_ name: String, _ generated: String, _ metric: String) throws {
+        let folder = try temporaryFolder()
+        let sample = repositoryRoot.appendingPathComponent("fixtures/shapes/" + (metric == "val_ap50" ? "detection" : "segmentation")).path
+        var text = try String(contentsOf: repositoryRoot.appendingPathComponent("fixtures/training/\(name)"), encoding: .utf8)
+            .replacingOccurrences(of: generated, with: sample)
+        for (key, value) in [("image_size", "64"), ("batch_size", "4"), ("steps", "2"), ("eval_every", "2"), ("val_fraction", "0.3")] {
+            text = text.split(separator: "\n").filter { !$0.hasPrefix(key + ":") }.joined(separator: "\n") + "\n\(key): \(value)"
+        }
+        let runDir = folder.appendingPathComponent("run")
+        let run = try runFovea(["train", "--config", try writeConfig(text, in: folder), "--run-dir", runDir.path])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.hasPrefix("trained 2 steps; best \(metric) "), "\(run.out)")
+        #expect(run.err.contains("eval step 2 val_loss "))
+        let header = try String(contentsOf: runDir.appendingPathComponent("metrics.csv"), encoding: .utf8).split(separator: "\n")[0]
+        #expect(header.split(separator: ",").contains(Substring(metric)))
+    }
+
     @Test func missingConfigIsAUsageError() throws {
         #expect(try runFovea(["train"]).status == 2)
     }

@@ -47,9 +47,9 @@ import Training
         }
     }
 
-    @Test func detectionModelIsRefused() {
+    @Test func denseModelsNeedTheirDataKeys() {
         do { _ = try TrainingConfig.parse("data: d\nmodel: centernet_resnet18\n", file: "c.yaml"); Issue.record("accepted") } catch {
-            #expect(error.description.hasPrefix("c.yaml:2: model: 'centernet_resnet18' is not a classification architecture"))
+            #expect(error.description == "c.yaml:2: model: centernet_resnet18 is a detection model: `annotations:` (the COCO instances file) is required")
         }
     }
 }

@@ -1,3 +1,4 @@
+import Datasets
 import Foundation
 import Training
 
@@ -23,6 +24,47 @@ enum TrainingFixtures {
         c.keepLast = 2
         c.lr = 3e-3
         c.seed = 7
+        return c
+    }
+}
+
+extension TrainingFixtures {
+    /// A generated shapes set for a dense task (16 images of 128×128 by default), made once per test process; the
+    /// lock keeps suites running in parallel from reading a set another is still writing.
+    static func denseShapes(_ task: ShapesFixture.Task, images: Int = 16) throws -> URL {
+        try denseShapesLock.withLock {
+            let folder = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-dense-\(task.rawValue)-\(images)-\(getpid())")
+            if !FileManager.default.fileExists(atPath: folder.appendingPathComponent("images").path) {
+                _ = try ShapesFixture.write(task: task, images: images, seed: 1, to: folder.path)
+            }
+            return folder
+        }
+    }
+    private static let denseShapesLock = NSLock()
+
+    /// centernet_resnet18 (detection) or unet_small (segmentation) at 64×64 on `denseShapes`: about a second a step.
+    static func denseConfig(_ task: ShapesFixture.Task, steps: Int = 4) throws -> TrainingConfig {
+        let folder = try denseShapes(task)
+        var c = TrainingConfig()
+        c.data = folder.appendingPathComponent("images").path
+        switch task {
+        case .detection:
+            c.model = "centernet_resnet18"
+            c.annotations = folder.appendingPathComponent("annotations.json").path
+        case .segmentation:
+            c.model = "unet_small"
+            c.masks = folder.appendingPathComponent("masks").path
+            c.classes = folder.appendingPathComponent("classes.json").path
+        case .classification:
+            preconditionFailure("use smallConfig")
+        }
+        c.imageSize = 64
+        c.batchSize = 4
+        c.steps = steps
+        c.evalEvery = 2
+        c.keepLast = 2
+        c.lr = 2e-3
+        c.seed = 5
         return c
     }
 }

@@ -23,3 +23,12 @@ enum Crop {
                                mask: moved.mask, movedInstanceMasks: moved.instances)
     }
 }
+
+extension AnnotatedSample {
+    /// The whole sample stretched to `width` × `height`: the image by area/bilinear resizing, boxes scaled (a box
+    /// thinner than a pixel afterwards is dropped), masks by nearest neighbour so class indices are never blended.
+    public func stretched(width: Int, height: Int) -> AnnotatedSample {
+        if width == image.width && height == image.height { return self }
+        return Crop.resized(self, crop: (0, 0, image.width, image.height), width: width, height: height, minVisible: 0)
+    }
+}

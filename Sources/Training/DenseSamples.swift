@@ -1,0 +1,67 @@
+import Datasets
+import Foundation
+import NN
+import Tensors
+
+/// The images of a detection or segmentation set as the model sees them: decoded once, stretched to `image_size`
+/// with their boxes or masks and kept, then augmented per (epoch, sample) and normalised into a batch.
+/// Safe to use from several threads: the cache is the only mutable state, and a lock guards it.
+final class DenseSamples: @unchecked Sendable {
+    let size: Int
+    let mean: [Float], std: [Float]
+    let augmentation: AugmentationPipeline?
+    /// Draws validation samples for TensorBoard.
+    let grid: ValidationGrid
+    /// Sample `index` at its own size, annotations in its pixels.
+    private let load: @Sendable (Int) throws -> AnnotatedSample
+    private var stretched: [Int: AnnotatedSample] = [:]
+    private let lock = NSLock()
+
+    init(_ config: TrainingConfig, load: @escaping @Sendable (Int) throws -> AnnotatedSample) {
+        size = config.imageSize
+        mean = config.mean.map(Float.init)
+        std = config.std.map(Float.init)
+        augmentation = !config.augment ? nil
+            : AugmentationPipeline(steps: config.augmentation ?? AugmentationPipeline.defaults(for: config.task.fixtureTask).steps)
+        grid = ValidationGrid(columns: 8, mean: config.mean, std: config.std)
+        self.load = load
+    }
+
+    /// Sample `index` at `image_size`, augmented with `seed` (nil: as it is, for validation).
+    func sample(_ index: Int, augmentSeed seed: UInt64?) throws -> AnnotatedSample {
+        let cached = lock.withLock { stretched[index] }
+        let sample = try cached ?? load(index).stretched(width: size, height: size)
+        if cached == nil { lock.withLock { stretched[index] = sample } }
+        guard let augmentation, let seed else { return sample }
+        return augmentation.apply(sample, seed: seed)
+    }
+
+    /// The normalised images as one [N, 3, size, size] batch.
+    func inputs(_ samples: [AnnotatedSample]) -> Tensor {
+        let plane = size * size
+        var values = [Float](repeating: 0, count: samples.count * 3 * plane)
+        for (n, sample) in samples.enumerated() {
+            for c in 0..<3 {
+                let base = (n * 3 + c) * plane, source = c * plane
+                for i in 0..<plane { values[base + i] = (sample.image.values[source + i] - mean[c]) / std[c] }
+            }
+        }
+        return Tensor(shape: [samples.count, 3, size, size], values)
+    }
+
+    /// Reads an image as RGB planes in [0, 1].
+    static func image(at path: String) throws -> PlanarImage {
+        do { return PlanarImage(try ImageCodecs.read(path: path).rgb8()) } catch { throw TrainingError("\(error)") }
+    }
+}
+
+extension Architecture.Task {
+    /// The same task as the Datasets module names it (for its default augmentations).
+    var fixtureTask: ShapesFixture.Task {
+        switch self {
+        case .classification: .classification
+        case .detection: .detection
+        case .segmentation: .segmentation
+        }
+    }
+}
