@@ -17,57 +17,14 @@ struct ClassificationIteration {
     let workspace: Workspace
     let log: (String) -> Void
 
-    var trainConfigCopy: URL { folder.appendingPathComponent("train.yaml") }
-    var runFolder: URL { folder.appendingPathComponent("run") }
+    var training: IterationTraining { IterationTraining(folder: folder, log: log) }
     var predictionsFile: URL { folder.appendingPathComponent("predictions.json") }
     var casesFile: URL { folder.appendingPathComponent("cases.json") }
     var camFolder: URL { folder.appendingPathComponent("cams") }
+    var trainConfigCopy: URL { training.configCopy }
+    var runFolder: URL { training.runFolder }
 
-    func settings() throws -> TrainingConfig {
-        do {
-            var settings = try TrainingConfig.load(path: trainConfigCopy.path)
-            settings.runDir = runFolder.path
-            return settings
-        } catch { throw IterationError(error.description) }
-    }
-
-    // MARK: train
-
-    /// Trains, or resumes a run this iteration started and did not finish.
-    func train() throws {
-        let settings = try settings()
-        let resume = CheckpointStore(runDirectory: runFolder).latest() != nil
-        let trainer: Trainer
-        do { trainer = try Trainer(config: settings, runDirectory: runFolder, resume: resume) } catch let e as TrainingError {
-            throw IterationError(e.description)
-        }
-        let every = max(1, settings.steps / 10)
-        trainer.onEvent = { event in
-            switch event {
-            case .step(let r) where (r.step + 1) % every == 0:
-                log(String(format: "train: step %d/%d loss %.4f lr %.3g", r.step + 1, r.totalSteps, r.loss, r.rate))
-            case .evaluation(let report):
-                log("train: eval at step \(report.step): \(report.summary)")
-            case .advisory(let a): log("train: advice (\(a.kind.rawValue)): \(a.message)")
-            default: break
-            }
-        }
-        let outcome: TrainingOutcome
-        do { outcome = try trainer.run() } catch let e as TrainingError { throw IterationError(e.description) }
-        switch outcome {
-        case .finished: return
-        case .paused(let steps): throw IterationError("\(trainConfigCopy.path): training interrupted after step \(steps); run fovea iterate again to resume")
-        case .nonFinite(let step, let layer):
-            throw IterationError("\(trainConfigCopy.path): training stopped at step \(step): non-finite value in \(layer)")
-        }
-    }
-
-    /// The best checkpoint by the run's own metric (validation accuracy unless the config chose another; the
-    /// newest among equals), else the newest.
-    func bestCheckpoint() throws -> URL {
-        guard let chosen = CheckpointStore(runDirectory: runFolder).best() else { throw IterationError("\(runFolder.path): no checkpoint to evaluate") }
-        return chosen
-    }
+    func settings() throws -> TrainingConfig { try training.settings() }
 
     // MARK: predict
 
@@ -93,7 +50,7 @@ struct ClassificationIteration {
         let dataset: ImageFolder
         do { dataset = try ImageFolder(root: settings.data) } catch { throw IterationError("\(error)") }
         let batches = ClassificationBatches(dataset: dataset, config: settings)
-        let checkpoint = try bestCheckpoint()
+        let checkpoint = try training.bestCheckpoint()
         let (model, _) = try loadModel(settings, classes: dataset.classes.count, checkpoint: checkpoint)
         var samples = [Predictions.Sample]()
         var position = 0

@@ -11,9 +11,11 @@ struct DenseModel {
     let weights: String
     /// Output classes, as the weights' output layer has them.
     let classes: Int
+    /// How images become inputs: the architecture's convention for imported weights, the run's for Fovea's own.
+    let preprocessing: Preprocessing
 
     /// `model` must name a zoo architecture of `task`; the classes are read off the weights' output layer.
-    init(model: String, weights: String, task: Architecture.Task, config: String) throws {
+    init(model: String, weights: String, task: Architecture.Task, config: String, preprocessing: Preprocessing? = nil) throws {
         guard let arch = Architecture(rawValue: model), arch.task == task else {
             let known = Architecture.allCases.filter { $0.task == task }.map(\.rawValue).joined(separator: ", ")
             throw IterationError("\(config): model: \(model) is not a \(task.rawValue) model of the zoo (\(known))")
@@ -31,6 +33,7 @@ struct DenseModel {
         module.freeze()
         architecture = arch
         self.weights = weights
+        self.preprocessing = preprocessing ?? arch.preprocessing
     }
 
     /// One image as the network takes it, the decoded picture, and where the picture lies in the input.
@@ -45,7 +48,7 @@ struct DenseModel {
     func input(_ path: String) throws -> Input {
         let picture: Image
         do { picture = try ImageCodecs.read(path: path).rgb8() } catch { throw IterationError("\(error)") }
-        let p = architecture.preprocessing
+        let p = preprocessing
         let tensor = p.apply(Tensor(shape: [1, picture.height, picture.width, 3], picture.floats()).permuted([0, 3, 1, 2]))
         let placement = p.placement(height: picture.height, width: picture.width)
         let height = min(p.size, max(1, Int((Float(picture.height) * placement.scale.0).rounded())))

@@ -62,7 +62,7 @@ struct DetectionFiles {
             return .init(id: record.key, input: input.tensor, target: .box(class: label, row: cell(cy), column: cell(cx)),
                          picture: input.picture, window: input.window)
         }
-        let layer = config.camLayer ?? model.architecture.defaultCAMLayer(inputSize: model.architecture.preprocessing.size)
+        let layer = config.camLayer ?? model.architecture.defaultCAMLayer(inputSize: model.preprocessing.size)
         try heatMaps.draw(items, model: model.module, layer: layer, config: config.file, log: log)
     }
 
@@ -73,11 +73,13 @@ struct DetectionFiles {
         return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
     }
 
-    func record() throws -> IterationRecord {
+    /// `runDirectory`: the run that trained the model, when this iteration trained it.
+    func record(runDirectory: String?) throws -> IterationRecord {
         let analysis = try loadAnalysis()
         let (cases, top) = try casesAndTopErrors(analysis)
         var record = DetectionIteration.record(name: name, analysis: analysis, source: config.predictions ?? config.weights,
                                                imageRoot: config.images, cases: cases, topErrors: top)
+        record.runDirectory = runDirectory
         heatMaps.attach(to: &record)
         return record
     }

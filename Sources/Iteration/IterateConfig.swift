@@ -18,7 +18,8 @@ public struct IterateConfig: Sendable, Equatable {
     public var title: String = "Fovea iterations"
     /// Holds every iteration, the failure set (manifest + SQLite history) and, by default, the report.
     public var workspace: String = "runs/iterate"
-    /// A `fovea train` config (classification); each iteration keeps a copy.
+    /// A `fovea train` config (any task; required for classification); each iteration keeps a copy. Detection and
+    /// segmentation iterations then evaluate the trained model on `ground_truth`, a held-out set.
     public var train: String?
     /// From files: detection — COCO ground truth and results; segmentation — folders of ground-truth and predicted
     /// class-index masks (PNG, matched by name). `images`: the image folder.
@@ -47,6 +48,9 @@ public struct IterateConfig: Sendable, Equatable {
     public var templates: String?
 
     public init(file: String) { self.file = file }
+
+    /// Whether this iteration has a model to run (its own training, or imported weights), not only its outputs.
+    public var runsModel: Bool { train != nil || model != nil }
 
     public var reportFolder: String { report ?? URL(fileURLWithPath: workspace).appendingPathComponent("report").path }
 
@@ -86,11 +90,16 @@ public struct IterateConfig: Sendable, Equatable {
             guard train != nil else { throw IterationError("\(file): train: required for classification (a fovea train config)") }
         case .detection, .segmentation:
             guard (model == nil) == (weights == nil) else { throw IterationError("\(file): model and weights: give both, or neither") }
-            guard groundTruth != nil, predictions != nil || model != nil else {
-                throw IterationError("\(file): ground_truth and predictions (or model and weights): required for \(task.rawValue) ("
+            if train != nil {
+                guard model == nil, predictions == nil else {
+                    throw IterationError("\(file): train: the model is the one trained; give no model, weights or predictions")
+                }
+            }
+            guard groundTruth != nil, predictions != nil || runsModel else {
+                throw IterationError("\(file): ground_truth and predictions (or model and weights, or train): required for \(task.rawValue) ("
                     + (task == .detection ? "COCO files)" : "folders of class-index masks)"))
             }
-            guard model == nil || images != nil else { throw IterationError("\(file): images: required to run the model") }
+            guard !runsModel || images != nil else { throw IterationError("\(file): images: required to run the model") }
         }
         guard minCases >= 0, maxCases >= 1 else { throw IterationError("\(file): max_cases: must be at least 1") }
         guard camTopErrors >= 0 else { throw IterationError("\(file): cam_top_errors: must be 0 or more") }

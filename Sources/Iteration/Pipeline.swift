@@ -63,36 +63,27 @@ public struct Pipeline {
             outcome.ranStages.append(s)
         }
 
+        let training = IterationTraining(folder: folder, log: log)
+        if let train = config.train { try stage(.train) { try training.train(from: train) } }
         switch config.task {
         case .classification:
             let c = ClassificationIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)
-            try stage(.train) {
-                try copyFile(config.train!, to: c.trainConfigCopy)
-                try c.train()
-            }
-            try stage(.predict, extra: [try c.bestCheckpoint().path]) { try c.predict() }
+            try stage(.predict, extra: [try training.bestCheckpoint().path]) { try c.predict() }
             try stage(.errors) {}  // the analysis is recomputed from predictions.json wherever it is needed: cheap and exact
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try c.updateFailures(previous: previous) }
             try stage(.cam, extra: camOptions) { try c.drawCAMs() }
             try c.record().write(to: folder.appendingPathComponent("iteration.json"))
-        case .detection:
-            let d = DetectionFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
-            try stage(.predict) {
-                if config.predictions == nil { try DetectionPredict(model: try denseModel(), config: config, output: URL(fileURLWithPath: d.predictions), log: log).run() }
+        case .detection, .segmentation:
+            let dense: any DenseIteration = config.task == .detection
+                ? DetectionFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
+                : SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
+            try stage(.predict, extra: try trainedWeights(training)) {
+                if config.predictions == nil { try dense.predict(with: try denseModel(training)) }
             }
-            try stage(.errors) { try d.analyse() }
-            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try d.updateFailures(previous: previous) }
-            if config.model != nil { try stage(.cam, extra: camOptions) { try d.drawCAMs(try denseModel()) } }
-            try d.record().write(to: folder.appendingPathComponent("iteration.json"))
-        case .segmentation:
-            let s = SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
-            try stage(.predict) {
-                if config.predictions == nil { try SegmentationPredict(model: try denseModel(), config: config, output: s.predictions, log: log).run() }
-            }
-            try stage(.errors) {}  // recomputed from the masks wherever needed
-            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try s.updateFailures(previous: previous) }
-            if config.model != nil { try stage(.cam, extra: camOptions) { try s.drawCAMs(try denseModel()) } }
-            try s.record().write(to: folder.appendingPathComponent("iteration.json"))
+            try stage(.errors) { try dense.analyse() }
+            try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try dense.updateFailures(previous: previous) }
+            if config.runsModel { try stage(.cam, extra: camOptions) { try dense.drawCAMs(try denseModel(training)) } }
+            try dense.record(runDirectory: config.train == nil ? nil : training.runFolder.path).write(to: folder.appendingPathComponent("iteration.json"))
         }
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
         outcome.advisories = record.advisories
@@ -134,36 +125,51 @@ public struct Pipeline {
 
     private var camOptions: [String] { config.camMethods.map(\.rawValue) + [config.camLayer ?? "-", "\(config.camTopErrors)"] }
 
-    /// The detector or segmenter named by `model`, with its `weights`.
-    private func denseModel() throws -> DenseModel {
+    /// The detector or segmenter: trained by this iteration (its best checkpoint, fed as the run fed it), or the one
+    /// named by `model` with its `weights`.
+    private func denseModel(_ training: IterationTraining) throws -> DenseModel {
         let task: Architecture.Task = config.task == .detection ? .detection : .segmentation
-        return try DenseModel(model: config.model!, weights: config.weights!, task: task, config: config.file)
+        guard config.train != nil else { return try DenseModel(model: config.model!, weights: config.weights!, task: task, config: config.file) }
+        let settings = try training.settings()
+        let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
+        return try DenseModel(model: settings.model, weights: try training.bestCheckpoint().appendingPathComponent("model.safetensors").path,
+                              task: task, config: training.configCopy.path, preprocessing: preprocessing)
     }
 
-    private var firstStage: IterateConfig.Stage { config.task == .classification ? .train : .predict }
+    /// What the predict stage's key adds for a model trained here: the checkpoint it predicts with, and the data.
+    private func trainedWeights(_ training: IterationTraining) throws -> [String] {
+        config.train == nil ? [] : [try training.bestCheckpoint().path, try dataKey()]
+    }
 
-    /// What the first stage reads: the training config's bytes, or the prediction files'.
+    private var firstStage: IterateConfig.Stage { config.train != nil ? .train : .predict }
+
+    /// What the first stage reads: the training config's bytes, or (with nothing to train) the data's.
     private func firstStageKey() throws -> String {
         var key = StageKey(firstStage)
         key.add(version)
         key.add(config.task.rawValue)
+        if let train = config.train { try key.add(file: train) } else { key.add(try dataKey()) }
+        return key.value
+    }
+
+    /// The evaluation data of a dense task (ground truth, results or weights, images): the predict stage's input.
+    private func dataKey() throws -> String {
+        var key = StageKey(.predict)
         switch config.task {
-        case .classification: try key.add(file: config.train!)
+        case .classification: break  // the validation split of the training data, named by the training config
         case .detection:
             try key.add(file: config.groundTruth!)
             if let predictions = config.predictions { try key.add(file: predictions) }
-            if let weights = config.weights { try key.add(file: weights); key.add(config.model ?? "-") }
             key.add(config.iouType.rawValue)
-            key.add(config.images ?? "-")
         case .segmentation:
-            if let weights = config.weights { try key.add(file: weights); key.add(config.model ?? "-") }
             for folder in [config.groundTruth!] + (config.predictions.map { [$0] } ?? []) {
                 let files = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { $0.hasSuffix(".png") }.sorted()
                 for file in files { try key.add(file: URL(fileURLWithPath: folder).appendingPathComponent(file).path) }
             }
             if let classes = config.classes { try key.add(file: classes) }
-            key.add(config.images ?? "-")
         }
+        if let weights = config.weights { try key.add(file: weights); key.add(config.model ?? "-") }
+        key.add(config.images ?? "-")
         return key.value
     }
 }

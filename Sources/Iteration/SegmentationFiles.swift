@@ -104,7 +104,7 @@ struct SegmentationFiles {
             return .init(id: record.key, input: input.tensor, target: .region(class: record.predictedClass ?? record.target.classId, mask: region),
                          picture: input.picture, window: input.window)
         }
-        let layer = config.camLayer ?? model.architecture.defaultCAMLayer(inputSize: model.architecture.preprocessing.size)
+        let layer = config.camLayer ?? model.architecture.defaultCAMLayer(inputSize: model.preprocessing.size)
         try heatMaps.draw(items, model: model.module, layer: layer, config: config.file, log: log)
     }
 
@@ -130,13 +130,15 @@ struct SegmentationFiles {
         return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
     }
 
-    func record() throws -> IterationRecord {
+    /// `runDirectory`: the run that trained the model, when this iteration trained it.
+    func record(runDirectory: String?) throws -> IterationRecord {
         let loaded = try load()
         let (cases, top) = try casesAndTopErrors(loaded)
         var record = SegmentationIteration.record(name: name, analysis: loaded.analysis, classNames: loaded.classNames, imageNames: loaded.names,
                                                   images: loaded.images, predictedMasks: loaded.predictions, sizes: loaded.sizes,
                                                   source: config.predictions ?? config.weights, cases: cases,
                                                   topErrors: top)
+        record.runDirectory = runDirectory
         heatMaps.attach(to: &record)
         return record
     }

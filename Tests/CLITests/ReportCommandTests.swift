@@ -77,6 +77,33 @@ import Testing
         try? FileManager.default.removeItem(at: workspace)
     }
 
+    /// The committed configs of dense iterations that train their own model run as documented, here on the committed
+    /// samples (for training and as the held-out set) and with two training steps at 64×64.
+    @Test(arguments: [("detection-centernet.yaml", "shapes_detection.yaml", "/tmp/fovea-shapes-detection", "detection"),
+                      ("segmentation-unet.yaml", "shapes_segmentation.yaml", "/tmp/fovea-shapes-segmentation", "segmentation")])
+    func committedDenseTrainingConfigsRun(_ name: String, _ trainName: String, _ generated: String, _ task: String) throws {
+        let workspace = Self.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: workspace) }
+        try FileManager.default.createDirectory(at: workspace, withIntermediateDirectories: true)
+        let sample = Self.fixture("fixtures/shapes/\(task)")
+        var train = try String(contentsOfFile: Self.fixture("fixtures/training/\(trainName)"), encoding: .utf8)
+            .replacingOccurrences(of: generated, with: sample)
+        for (key, value) in [("image_size", "64"), ("batch_size", "4"), ("steps", "2"), ("eval_every", "2"), ("val_fraction", "0.3")] {
+            train = train.split(separator: "\n").filter { !$0.hasPrefix(key + ":") }.joined(separator: "\n") + "\n\(key): \(value)"
+        }
+        try train.write(to: workspace.appendingPathComponent("train.yaml"), atomically: true, encoding: .utf8)
+        let text = try String(contentsOfFile: Self.fixture("fixtures/iterate/\(name)"), encoding: .utf8)
+            .replacingOccurrences(of: "fixtures/training/\(trainName)", with: workspace.appendingPathComponent("train.yaml").path)
+            .replacingOccurrences(of: generated + "-heldout", with: sample)
+            .split(separator: "\n").map { $0.hasPrefix("workspace:") ? "workspace: \(workspace.appendingPathComponent("ws").path)" : String($0) }
+            .joined(separator: "\n") + "\nmax_cases: 4\ncam_top_errors: 2\ncam_methods: [gradcam]\n"
+        let config = workspace.appendingPathComponent("iterate.yaml")
+        try text.replacingOccurrences(of: "cam_methods: [gradcam, gradcam++, eigencam]\n", with: "").write(to: config, atomically: true, encoding: .utf8)
+        let run = try runFovea(["iterate", "--config", config.path, "--json", "--quiet"])
+        #expect(run.status == 0, "\(run.err)")
+        #expect(run.out.contains(#""ran":["train","predict","errors","failures","cam","report"]"#), "\(run.out)")
+    }
+
     @Test(arguments: ["doctor", "lint", "predict", "cam", "fixtures", "errors", "failures", "train", "bench", "report", "iterate", "demo"])
     func everyCommandsHelpHasExamples(_ command: String) throws {
         let run = try runFovea([command, "--help"])

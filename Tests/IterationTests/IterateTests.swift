@@ -14,7 +14,7 @@ import Testing
             ("task: regression\n", "it.yaml:1: task: 'regression' is not one of classification, detection, segmentation"),
             ("task: classification\ntrain: a.yaml\ncam_methods: [gradcam, deepdream]\n", "it.yaml:3: cam_methods: 'deepdream' is not one of"),
             ("task: classification\n", "it.yaml: train: required for classification"),
-            ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions (or model and weights): required for detection"),
+            ("task: detection\nground_truth: gt.json\n", "it.yaml: ground_truth and predictions (or model and weights, or train): required for detection"),
             ("task: detection\nground_truth: gt.json\nmodel: centernet_resnet18\n", "it.yaml: model and weights: give both, or neither"),
             ("task: detection\nground_truth: gt.json\nmodel: centernet_resnet18\nweights: w.safetensors\n", "it.yaml: images: required to run the model"),
             ("- a\n- b\n", "it.yaml: expected a mapping"),
@@ -330,5 +330,51 @@ import Testing
         // Class 3 is not there: the box's pixels, stretched to an 8 × 8 output.
         let box = SegmentationFiles.region(of: 3, in: mask, box: [2, 2, 2, 2], side: 8)
         #expect(box.enumerated().allSatisfy { i, v in v == ((i / 8 >= 4 && i % 8 >= 4) ? 1 : 0) })
+    }
+}
+
+/// Detection and segmentation iterations that train their own model (`train:`, a dense `fovea train` config) and then
+/// evaluate, select, explain and report it as they do imported weights — a second run with nothing changed runs nothing.
+@Suite struct DenseTrainingIterationTests {
+    @Test(arguments: ["detection", "segmentation"])
+    func trainThenEvaluateOnTheHeldOutSet(_ task: String) throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-dense-train-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let sample = ClassificationIterationTests.repository.appendingPathComponent("fixtures/shapes/\(task)")
+        let data = task == "detection"
+            ? "model: centernet_resnet18\nannotations: \(sample.appendingPathComponent("annotations.json").path)\ndata: \(sample.path)/images\n"
+            : "model: unet_small\nmasks: \(sample.appendingPathComponent("masks").path)\nclasses: \(sample.appendingPathComponent("classes.json").path)\ndata: \(sample.path)/images\n"
+        let train = root.appendingPathComponent("train.yaml")
+        try (data + "image_size: 64\nbatch_size: 4\nsteps: 2\neval_every: 2\nval_fraction: 0.3\nlr: 0.001\n").write(to: train, atomically: true, encoding: .utf8)
+        let truth = task == "detection" ? sample.appendingPathComponent("annotations.json").path : sample.appendingPathComponent("masks").path
+        var config = try IterateConfig.parse("""
+            task: \(task)
+            train: \(train.path)
+            ground_truth: \(truth)
+            images: \(sample.appendingPathComponent("images").path)
+            \(task == "segmentation" ? "classes: \(sample.appendingPathComponent("classes.json").path)" : "")
+            cam_methods: [gradcam]
+            max_cases: 4
+            cam_top_errors: 2
+            """, file: "\(task).yaml")
+        config.workspace = root.appendingPathComponent("ws").path
+        let outcome = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        #expect(outcome.ranStages == [.train, .predict, .errors, .failures, .cam, .report])
+        let folder = try Workspace(root: config.workspace).folder("it1")
+        let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
+        // The report's training section reads this iteration's own run.
+        #expect(record.runDirectory == folder.appendingPathComponent("run").path)
+        #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/metrics.csv").path))
+        #expect(!record.cases.isEmpty && (record.cases + (record.topErrors ?? [])).allSatisfy { $0.cams.map(\.method) == ["gradcam"] })
+        #expect(try Pipeline(config: config, version: "test", log: { _ in }).run().ranStages == [.report])
+    }
+
+    @Test func aTrainedModelTakesNoWeightsOrPredictions() {
+        for extra in ["model: unet_small\nweights: w.safetensors\n", "predictions: p\n"] {
+            #expect(throws: IterationError.self) {
+                try IterateConfig.parse("task: segmentation\ntrain: t.yaml\nground_truth: m\nimages: i\n" + extra, file: "x.yaml")
+            }
+        }
     }
 }
