@@ -2,6 +2,7 @@ import ArgumentParser
 import Evaluation
 import Failures
 import Foundation
+import NN
 import Iteration
 import Report
 import Training
@@ -97,7 +98,9 @@ struct ReportCommand: ParsableCommand {
             if let loss = meta.metrics["val_loss"] { headline.append(NamedValue("val loss", loss, format: "plain")) }
             headline.append(NamedValue("steps", Double(meta.step), format: "count"))
         }
-        return IterationRecord(name: URL(fileURLWithPath: run).standardizedFileURL.lastPathComponent, task: "classification",
+        let model = (try? RunRecords(directory: run))?.hyperparameters.first { $0.key == "model" }?.value
+        let task = model.flatMap { Architecture(rawValue: $0) }?.task.rawValue ?? "classification"
+        return IterationRecord(name: URL(fileURLWithPath: run).standardizedFileURL.lastPathComponent, task: task,
                                source: "training run \(run)", headline: headline, runDirectory: run)
     }
 }

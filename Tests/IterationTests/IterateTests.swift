@@ -366,6 +366,8 @@ import Testing
         // The report's training section reads this iteration's own run.
         #expect(record.runDirectory == folder.appendingPathComponent("run").path)
         #expect(FileManager.default.fileExists(atPath: folder.appendingPathComponent("run/metrics.csv").path))
+        let page = try String(contentsOf: try #require(outcome.report).deletingLastPathComponent().appendingPathComponent("iterations/it1.html"), encoding: .utf8)
+        #expect(page.contains("Validation metrics") && page.contains("Loss"))
         #expect(!record.cases.isEmpty && (record.cases + (record.topErrors ?? [])).allSatisfy { $0.cams.map(\.method) == ["gradcam"] })
         #expect(try Pipeline(config: config, version: "test", log: { _ in }).run().ranStages == [.report])
     }

@@ -221,11 +221,14 @@ private struct PageWriter {
             charts.append(try figure(LineChart(title: "Loss", xLabel: "step", yLabel: "loss", series: loss, logY: true),
                                      path: "assets/\(slug)/loss.png", root: root, title: "Loss"))
         }
-        let accuracy = records.series("val_acc")
-        if !accuracy.isEmpty {
-            charts.append(try figure(LineChart(title: "Validation accuracy", xLabel: "step", yLabel: "accuracy",
-                                               series: [.init(name: "val_acc", points: accuracy)]),
-                                     path: "assets/\(slug)/accuracy.png", root: root, title: "Validation accuracy"))
+        // The task's validation metrics (all in [0, 1]): accuracy, AP50 and mAP, or mean IoU.
+        let metrics = ["val_acc", "val_ap50", "val_map", "val_miou"].compactMap { column in
+            let points = records.series(column)
+            return points.isEmpty ? nil : LineChart.Series(name: column, points: points)
+        }
+        if !metrics.isEmpty {
+            charts.append(try figure(LineChart(title: "Validation metrics", xLabel: "step", yLabel: "value", series: metrics),
+                                     path: "assets/\(slug)/validation.png", root: root, title: "Validation metrics"))
         }
         let lr = records.series("lr")
         if !lr.isEmpty {
