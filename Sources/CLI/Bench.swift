@@ -159,6 +159,7 @@ extension Bench {
         @Option(help: "Arithmetic of Score-CAM's masked forwards: fp32 or bf16 (default: the engine's).") var precision: ConvolutionPrecision?
         @Option(help: "Convolution algorithm of Score-CAM's masked forwards: direct or winograd (default: the engine's).")
         var algorithm: ConvolutionAlgorithm?
+        @Flag(help: "Run the masked forwards module by module instead of the fused inference plan.") var unfused = false
         @OptionGroup var timing: Repeats
 
         func run() throws {
@@ -169,6 +170,7 @@ extension Bench {
             engine.batchSize = batchSize
             if let precision { engine.scoreCAMPrecision = precision }
             if let algorithm { engine.scoreCAMAlgorithm = algorithm }
+            engine.fusedForwards = !unfused
             for m in method {
                 let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
                 print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")
