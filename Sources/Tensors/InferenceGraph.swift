@@ -53,8 +53,6 @@ public struct InferenceGraph {
     /// The graph's output: the last node's value.
     public var output: Value? { outputs.last.map(Value.init(id:)) }
 
-    public func channels(of v: Value) -> Int? { isCurrent(v) ? channels[v.id] : nil }
-
     /// A value that no later op replaced (inputs of fused ops are no longer readable).
     private func isCurrent(_ v: Value) -> Bool { v.id == 0 || producers[v.id].map { outputs[$0] == v.id } ?? false }
 
