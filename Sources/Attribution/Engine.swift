@@ -12,8 +12,8 @@ public final class CAMEngine {
     /// `ConvolutionPrecision`); the capture pass is always direct fp32.
     public var scoreCAMAlgorithm: ConvolutionAlgorithm = .winograd
     public var scoreCAMPrecision: ConvolutionPrecision = .fp32
-    /// Whether the forwards without gradients (masked inputs, ablations' reference scores) run through an
-    /// `InferencePlan` (BN folded, ReLU and residual adds fused, where the model allows) or module by module.
+    /// Whether Score-CAM's masked forwards run through an `InferencePlan` (BN folded, ReLU and residual adds
+    /// fused, where the model allows) or module by module.
     public var fusedForwards = true
     private lazy var inference = InferencePlan(model)
 
