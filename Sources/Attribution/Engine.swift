@@ -12,6 +12,10 @@ public final class CAMEngine {
     /// `ConvolutionPrecision`); the capture pass is always direct fp32.
     public var scoreCAMAlgorithm: ConvolutionAlgorithm = .winograd
     public var scoreCAMPrecision: ConvolutionPrecision = .fp32
+    /// Whether Score-CAM's masked forwards run through an `InferencePlan` (BN folded, ReLU and residual adds
+    /// fused, where the model allows) or module by module.
+    public var fusedForwards = true
+    private lazy var inference = InferencePlan(model)
 
     public struct Failure: Error, CustomStringConvertible { public let description: String }
 
@@ -109,9 +113,10 @@ public final class CAMEngine {
         }
     }
 
-    /// Scores of `targets[image]` for a batch of inputs, without gradients (Score-CAM, Ablation-CAM, metrics).
-    func scores(_ batch: Tensor, target: Target) -> [Float] {
-        let out = withoutGrad { model(batch) }
+    /// Scores of `targets[image]` for a batch of inputs, without gradients (Score-CAM, Ablation-CAM, metrics);
+    /// `fused: false` forces the ordinary forward.
+    func scores(_ batch: Tensor, target: Target, fused: Bool = true) -> [Float] {
+        let out = fused && fusedForwards ? inference(batch) : withoutGrad { model(batch) }
         return (0..<batch.shape[0]).map { target.score(out, image: $0).item }
     }
 

@@ -7,11 +7,13 @@ import Tensors
 /// returns one value per image; maps are [N, H, W] in [0, 1] at input resolution.
 public struct Faithfulness {
     public let model: Module
+    /// Every metric's forwards are frozen eval forwards: fused where the model allows.
+    private let inference: InferencePlan
 
-    public init(model: Module) { self.model = model; model.eval() }
+    public init(model: Module) { self.model = model; model.eval(); inference = InferencePlan(model) }
 
     private func scores(_ x: Tensor, _ targets: [Target]) -> [Float] {
-        let out = withoutGrad { model(x) }
+        let out = inference(x)
         return (0..<x.shape[0]).map { targets[$0].score(out, image: $0).item }
     }
 

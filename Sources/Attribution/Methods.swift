@@ -48,7 +48,7 @@ public enum CAMMethod: String, CaseIterable, Sendable {
 
     /// Score-CAM: each channel, up-sampled (corners aligned) and min-max scaled (eps 1e-8), masks the input;
     /// the softmax over channels of the target's scores weighs them. A flat channel masks everything to
-    /// zero, so all flat channels share one forward pass.
+    /// zero, so all flat channels share one forward pass: the first one's, batched with the live channels.
     private func scoreWeights(_ c: CAMEngine.Capture, _ context: CAMEngine.Context) -> Tensor {
         let a = c.activations, (n, channels) = (a.shape[0], a.shape[1])
         let (h, w) = (context.input.shape[2], context.input.shape[3]), plane = h * w
@@ -67,12 +67,10 @@ public enum CAMMethod: String, CaseIterable, Sendable {
                     range[k] = (lo, hi)
                     if hi - lo == 0 { flat.append(k) } else { live.append(k) }
                 }
-                if !flat.isEmpty {
-                    let s = context.engine.scores(image * 0, target: context.targets[i])[0]
-                    for k in flat { scores[k] = s }
-                }
-                for start in stride(from: 0, to: live.count, by: context.engine.batchSize) {
-                    let chunk = Array(live[start..<min(live.count, start + context.engine.batchSize)])
+                // Its own min-max gives a flat channel the all-zero mask.
+                let forwarded = live + flat.prefix(1)
+                for start in stride(from: 0, to: forwarded.count, by: context.engine.batchSize) {
+                    let chunk = Array(forwarded[start..<min(forwarded.count, start + context.engine.batchSize)])
                     // Read straight from the up-sampled maps: slicing copies, and per channel that was the
                     // whole image's maps each time (C × C·H·W floats moved).
                     let masks = Tensor.empty([chunk.count, 1, h, w])
@@ -83,6 +81,7 @@ public enum CAMMethod: String, CaseIterable, Sendable {
                     }
                     for (k, s) in zip(chunk, context.engine.scores(image * masks, target: context.targets[i])) { scores[k] = s }
                 }
+                for k in flat.dropFirst() { scores[k] = scores[flat[0]] }
                 weights += Tensor(shape: [1, channels], scores).softmax(axis: 1).scalars
             }
             return Tensor(shape: [n, channels], weights)
@@ -100,7 +99,9 @@ public enum CAMMethod: String, CaseIterable, Sendable {
         var weights: [Float] = []
         for i in 0..<n {
             let image = context.input.sliced(axis: 0, i..<(i + 1)), target = context.targets[i]
-            let original = engine.scores(image, target: target)[0]
+            // The ablated forwards run module by module (a hook swaps the layer's output), so this one does
+            // too: one fused and the others not took the maps from 6e-6 to 7e-5 of the goldens.
+            let original = engine.scores(image, target: target, fused: false)[0]
             let own = a.sliced(axis: 0, i..<(i + 1))
             let minimum = own.scalars.min()!
             var dropped: [Float] = []

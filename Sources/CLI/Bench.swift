@@ -101,6 +101,7 @@ extension Bench {
         @Option(help: "Architecture.") var model: Architecture = .resnet18
         @Option(help: "Batch size.") var batch = 1
         @Option(help: "Input height and width.") var size = 224
+        @Flag(help: "Run the modules one by one instead of the fused inference plan.") var unfused = false
         @OptionGroup var timing: Repeats
 
         func run() throws {
@@ -109,8 +110,10 @@ extension Bench {
             net.freeze()  // as `fovea predict` runs a model
             var rng = SeededGenerator(seed: 0)
             let x = Tensor.randn([batch, 3, size, size], using: &rng)
-            let seconds = timing.median { _ = withoutGrad { net(x) } }
-            print("infer \(model.rawValue) b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) kernel=\(BLAS.kernel)")
+            let plan = InferencePlan(net)
+            let seconds = timing.median { _ = unfused ? withoutGrad { net(x) } : plan(x) }
+            let path = unfused ? "modules" : plan.isFused ? "fused" : "modules (no fused plan)"
+            print("infer \(model.rawValue) b\(batch) \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds)) kernel=\(BLAS.kernel) forward=\(path)")
         }
     }
 }
@@ -156,6 +159,7 @@ extension Bench {
         @Option(help: "Arithmetic of Score-CAM's masked forwards: fp32 or bf16 (default: the engine's).") var precision: ConvolutionPrecision?
         @Option(help: "Convolution algorithm of Score-CAM's masked forwards: direct or winograd (default: the engine's).")
         var algorithm: ConvolutionAlgorithm?
+        @Flag(help: "Run the masked forwards module by module instead of the fused inference plan.") var unfused = false
         @OptionGroup var timing: Repeats
 
         func run() throws {
@@ -166,6 +170,7 @@ extension Bench {
             engine.batchSize = batchSize
             if let precision { engine.scoreCAMPrecision = precision }
             if let algorithm { engine.scoreCAMAlgorithm = algorithm }
+            engine.fusedForwards = !unfused
             for m in method {
                 let seconds = timing.median { _ = try? engine.maps(x, method: m, targets: [.classLogit(3)]) }
                 print("W2 resnet18 \(m.rawValue) b1 \(size)x\(size) median_seconds=\(String(format: "%.4f", seconds))")

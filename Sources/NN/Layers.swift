@@ -104,18 +104,31 @@ public final class LayerNorm2d: LayerNorm {
 /// A parameter-free function as a layer (ReLU, GELU, pooling, flatten, permute).
 public final class Function: Module {
     public let name: String
+    /// What the function computes, for code that compiles a model (InferencePlan); `.other` for any closure.
+    public let kind: Kind
     private let body: (Tensor) -> Tensor
-    public init(_ name: String, _ body: @escaping (Tensor) -> Tensor) { self.name = name; self.body = body }
+
+    public enum Kind: Equatable, Sendable {
+        case relu, gelu, identity, flatten, globalAvgPool, permute([Int])
+        case maxPool(kernel: Int, stride: Int, padding: Int)
+        case other
+    }
+
+    public init(_ name: String, kind: Kind = .other, _ body: @escaping (Tensor) -> Tensor) {
+        self.name = name; self.kind = kind; self.body = body
+    }
     override public func forward(_ x: Tensor) -> Tensor { body(x) }
 
-    public static func relu() -> Function { Function("ReLU") { $0.relu() } }
-    public static func gelu() -> Function { Function("GELU") { $0.gelu() } }
-    public static func identity() -> Function { Function("Identity") { $0 } }
-    public static func flatten() -> Function { Function("Flatten") { $0.flattened() } }
-    public static func globalAvgPool() -> Function { Function("AdaptiveAvgPool2d(1)") { globalAvgPool2d($0) } }
-    public static func permute(_ order: [Int]) -> Function { Function("Permute") { $0.permuted(order) } }
+    public static func relu() -> Function { Function("ReLU", kind: .relu) { $0.relu() } }
+    public static func gelu() -> Function { Function("GELU", kind: .gelu) { $0.gelu() } }
+    public static func identity() -> Function { Function("Identity", kind: .identity) { $0 } }
+    public static func flatten() -> Function { Function("Flatten", kind: .flatten) { $0.flattened() } }
+    public static func globalAvgPool() -> Function { Function("AdaptiveAvgPool2d(1)", kind: .globalAvgPool) { globalAvgPool2d($0) } }
+    public static func permute(_ order: [Int]) -> Function { Function("Permute", kind: .permute(order)) { $0.permuted(order) } }
     public static func maxPool(_ kernel: Int, stride: Int? = nil, padding: Int = 0) -> Function {
-        Function("MaxPool2d") { maxPool2d($0, kernel: kernel, stride: stride, padding: padding) }
+        Function("MaxPool2d", kind: .maxPool(kernel: kernel, stride: stride ?? kernel, padding: padding)) {
+            maxPool2d($0, kernel: kernel, stride: stride, padding: padding)
+        }
     }
 }
 

@@ -20,17 +20,17 @@ final class DNNLConvolution: @unchecked Sendable {
         return dnnl_get_effective_cpu_isa().rawValue & native == native
     }()
 
-    nonisolated(unsafe) private static let engine: dnnl_engine_t = {
+    nonisolated(unsafe) static let engine: dnnl_engine_t = {
         var e: dnnl_engine_t?
         check(dnnl_engine_create(&e, dnnl_cpu, 0), "engine")
         return e!
     }()
-    nonisolated(unsafe) private static let stream: dnnl_stream_t = {
+    nonisolated(unsafe) static let stream: dnnl_stream_t = {
         var s: dnnl_stream_t?
         check(dnnl_stream_create(&s, engine, dnnl_stream_default_flags.rawValue), "stream")
         return s!
     }()
-    private static let lock = NSLock()
+    static let lock = NSLock()
     /// User-managed scratchpads: oneDNN's own (library mode, without DNNL_ENABLE_CONCURRENT_EXEC as Debian
     /// builds it) lives in thread-local storage of the creating thread, so a primitive run from another
     /// thread reads a buffer that is not its own. Each Step owns its scratchpad instead.
@@ -260,11 +260,11 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     /// A dnnl_dims_t (12 int64s) as an array the C API reads through a pointer.
-    private static func dims(_ values: [Int]) -> [Int64] {
+    static func dims(_ values: [Int]) -> [Int64] {
         values.map(Int64.init) + [Int64](repeating: 0, count: 12 - values.count)
     }
 
-    private static func desc(_ shape: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
+    static func desc(_ shape: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t = dnnl_f32) -> dnnl_memory_desc_t {
         var md = dnnl_memory_desc_t()
         check(dnnl_memory_desc_init_by_tag(&md, Int32(shape.count), dims(shape), type, tag), "memory descriptor")
         return md
