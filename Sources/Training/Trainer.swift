@@ -164,7 +164,13 @@ public final class Trainer {
     }
 
     /// Trains until `config.steps` (or `stopAfter` steps, for tests that interrupt a run). Returns how it ended.
+    /// Convolutions run in the config's `precision` (it overrides `FOVEA_CONV_PRECISION`, so the recorded
+    /// hyper-parameters say how the run was computed).
     public func run(stopAfter: Int? = nil) throws -> TrainingOutcome {
+        try ConvolutionPrecision.$current.withValue(config.precision) { try runSteps(stopAfter: stopAfter) }
+    }
+
+    private func runSteps(stopAfter: Int?) throws -> TrainingOutcome {
         let end = min(config.steps, stopAfter ?? .max)
         let upcoming = TrainingBatchStream(task, steps: step..<end, workers: config.loaderWorkers)
         while step < end {

@@ -1,6 +1,7 @@
 import Datasets
 import Foundation
 import NN
+import Tensors
 import Yams
 
 /// What `fovea train` reads from its YAML file. Keys and defaults are documented in docs/training.md;
@@ -60,6 +61,9 @@ public struct TrainingConfig: Sendable, Equatable {
     public var imageSamples = 16
     /// Module paths (`layer2`, `features.5`) whose forward is recomputed in backward instead of kept.
     public var gradientCheckpointing: [String] = []
+    /// The arithmetic of convolutions in training and validation: fp32, or bf16 operands with fp32 accumulation and
+    /// fp32 master weights (`ConvolutionPrecision`; where the CPU has no native bf16, convolutions stay fp32).
+    public var precision = ConvolutionPrecision.fp32
 
     public init() {}
 
@@ -81,7 +85,7 @@ public struct TrainingConfig: Sendable, Equatable {
                 ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
                 ("label_smoothing", "\(labelSmoothing)"), ("loader_workers", "\(loaderWorkers)"), ("log_every", "\(logEvery)"), ("lr", "\(lr)"), ("mean", list(mean)),
                 ("model", model), ("momentum", "\(momentum)"), ("nesterov", "\(nesterov)"), ("optimizer", optimizer.rawValue),
-                ("overfit_patience", "\(overfitPatience)"), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
+                ("overfit_patience", "\(overfitPatience)"), ("precision", precision.rawValue), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
                 ("std", list(std)), ("step_size", "\(stepSize)"), ("steps", "\(steps)"),
                 ("stochastic_depth", stochasticDepth.map { "\($0)" } ?? "null"), ("val_fraction", "\(valFraction)"),
                 ("warmup_steps", "\(warmupSteps)"), ("weight_decay", "\(weightDecay)")] + taskDataKeys)
@@ -271,6 +275,6 @@ extension TrainingConfig {
         "drop_block_ramp_steps": int(\.dropBlockRampSteps), "stochastic_depth": optionalDouble(\.stochasticDepth), "eval_every": int(\.evalEvery),
         "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": optionalString(\.bestMetric),
         "best_mode": choice(\.bestMode), "annotations": string(\.annotations), "masks": string(\.masks), "classes": string(\.classes), "overfit_patience": int(\.overfitPatience), "log_every": int(\.logEvery), "loader_workers": int(\.loaderWorkers), "image_samples": int(\.imageSamples),
-        "gradient_checkpointing": strings(\.gradientCheckpointing),
+        "gradient_checkpointing": strings(\.gradientCheckpointing), "precision": choice(\.precision),
     ]
 }

@@ -1,3 +1,4 @@
+import Tensors
 import Testing
 import Training
 
@@ -44,6 +45,16 @@ import Training
             do { _ = try TrainingConfig.parse(text, file: "c.yaml"); Issue.record("accepted \(text)") } catch {
                 #expect(error.description == message)
             }
+        }
+    }
+
+    @Test func precisionIsFp32UnlessTheConfigSaysBf16() throws {
+        #expect(try TrainingConfig.parse("data: d\n", file: "c.yaml").precision == .fp32)
+        let config = try TrainingConfig.parse("data: d\nprecision: bf16\n", file: "c.yaml")
+        #expect(config.precision == .bf16)
+        #expect(config.hyperparameters.first { $0.key == "precision" }?.value == "bf16", "recorded in hparams.yaml and meta.json")
+        do { _ = try TrainingConfig.parse("data: d\n\nprecision: fp16\n", file: "c.yaml"); Issue.record("accepted fp16") } catch {
+            #expect(error.description == "c.yaml:3: precision: expected one of fp32, bf16, got 'fp16'")
         }
     }
 

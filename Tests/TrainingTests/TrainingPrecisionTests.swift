@@ -1,0 +1,30 @@
+import Foundation
+import Tensors
+import Testing
+import Training
+
+/// `precision:` is the arithmetic the run's convolutions use, whatever the process-wide default is.
+@Suite struct TrainingPrecisionTests {
+    @Test(arguments: [ConvolutionPrecision.fp32, .bf16])
+    func theConfigsPrecisionHoldsForEveryStepAndEvaluation(_ precision: ConvolutionPrecision) throws {
+        var config = TrainingFixtures.smallConfig(steps: 4)
+        config.precision = precision
+        config.evalEvery = 2
+        let trainer = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("precision-\(precision.rawValue)"),
+                                  resume: false, revision: SourceRevision(commit: "test", dirty: false))
+        var seen: [ConvolutionPrecision] = []
+        trainer.onEvent = { event in
+            switch event {
+            case .step, .evaluation: seen.append(ConvolutionPrecision.current)
+            default: break
+            }
+        }
+        // The opposite process-wide setting must not leak into the run.
+        let other: ConvolutionPrecision = precision == .fp32 ? .bf16 : .fp32
+        let outcome = try ConvolutionPrecision.$current.withValue(other) { try trainer.run() }
+        #expect(outcome == .finished(steps: 4))
+        #expect(seen.count == 6 && seen.allSatisfy { $0 == precision }, "\(seen)")
+        let hparams = try String(contentsOf: trainer.runDirectory.appendingPathComponent("hparams.yaml"), encoding: .utf8)
+        #expect(hparams.contains("precision: \(precision.rawValue)"))
+    }
+}
