@@ -8,7 +8,7 @@ import Report
 import Tensors
 import Training
 
-/// The classification stages of an iteration: train (or resume) with `fovea train`'s trainer, predict the validation
+/// The classification stages of an iteration after training (IterationTraining): predict the validation
 /// split with the best checkpoint, take the errors apart, update the failure set, and draw heat maps of its cases.
 struct ClassificationIteration {
     let config: IterateConfig
@@ -21,10 +21,6 @@ struct ClassificationIteration {
     var predictionsFile: URL { folder.appendingPathComponent("predictions.json") }
     var casesFile: URL { folder.appendingPathComponent("cases.json") }
     var camFolder: URL { folder.appendingPathComponent("cams") }
-    var trainConfigCopy: URL { training.configCopy }
-    var runFolder: URL { training.runFolder }
-
-    func settings() throws -> TrainingConfig { try training.settings() }
 
     // MARK: predict
 
@@ -36,17 +32,17 @@ struct ClassificationIteration {
     }
 
     func loadModel(_ settings: TrainingConfig, classes: Int, checkpoint: URL) throws -> (Module, Architecture) {
-        guard let arch = Architecture(rawValue: settings.model) else { throw IterationError("\(trainConfigCopy.path): model: unknown \(settings.model)") }
+        guard let arch = Architecture(rawValue: settings.model) else { throw IterationError("\(training.configCopy.path): model: unknown \(settings.model)") }
         let model = arch.make(classes: classes)
         do { _ = try model.load(contentsOf: checkpoint.appendingPathComponent("model.safetensors")) } catch {
-            throw IterationError("\(runFolder.path): \(error)")
+            throw IterationError("\(training.runFolder.path): \(error)")
         }
         model.eval()
         return (model, arch)
     }
 
     func predict() throws {
-        let settings = try settings()
+        let settings = try training.settings()
         let dataset: ImageFolder
         do { dataset = try ImageFolder(root: settings.data) } catch { throw IterationError("\(error)") }
         let batches = ClassificationBatches(dataset: dataset, config: settings)
@@ -117,7 +113,7 @@ struct ClassificationIteration {
 
     /// Heat maps of every case and top error for its predicted class, one overlay per method, on the image as the model saw it.
     func drawCAMs() throws {
-        let settings = try settings()
+        let settings = try training.settings()
         let p = try loadPredictions()
         let cases = try loadCases()
         let explained = cases.map { ($0.id, $0.sampleIndex, $0.predicted ?? $0.truth) }
@@ -140,7 +136,7 @@ struct ClassificationIteration {
     // MARK: the report's view
 
     func record() throws -> IterationRecord {
-        let settings = try settings()
+        let settings = try training.settings()
         let p = try loadPredictions()
         let analysis = try analysis(p)
         let cases = try loadCases()
@@ -181,7 +177,7 @@ struct ClassificationIteration {
             }
         }
         return IterationRecord(name: name, task: "classification", source: "\(settings.model) on \(settings.data), checkpoint \(URL(fileURLWithPath: p.checkpoint).lastPathComponent)",
-                               headline: headline, runDirectory: runFolder.path, errors: errors, cases: snapshots,
+                               headline: headline, runDirectory: training.runFolder.path, errors: errors, cases: snapshots,
                                topErrors: top)
     }
 }
