@@ -71,11 +71,8 @@ struct Predict: ParsableCommand {
         let settings = try inputs.preprocessing.settings(for: arch)
         var results: [[String: Any]] = []
         for (i, detections) in net.decode(out).enumerated() {
-            var placement = (scale: (Float(1), Float(1)), offset: (Float(0), Float(0)))
-            if i < sizes.count { placement = settings.placement(height: sizes[i].0, width: sizes[i].1) }
             for d in detections {
-                let box = [(d.box.x - placement.offset.1) / placement.scale.1, (d.box.y - placement.offset.0) / placement.scale.0,
-                           d.box.width / placement.scale.1, d.box.height / placement.scale.0].map(Double.init)
+                let box = i < sizes.count ? settings.originalBox(d.box, height: sizes[i].0, width: sizes[i].1) : [d.box.x, d.box.y, d.box.width, d.box.height].map(Double.init)
                 results.append(["image_id": i, "category_id": d.label, "bbox": box, "score": Double(d.score)])
                 if json == nil && logits == nil { print("\(names[i])\tclass \(d.label)\tscore \(String(format: "%.3f", d.score))\tbox \(box.map { String(format: "%.1f", $0) })") }
             }

@@ -38,10 +38,7 @@ struct DetectionFiles {
 
     func updateFailures(previous: String?) throws {
         let input = IterationInput.detection(try loadAnalysis(), source: config.predictions ?? config.weights)
-        let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
-        let states = try update.run(input, first: previous == nil)
-        try saved.save(states)
-        log("failures: \(states.count) cases")
+        try saved.update(input, iteration: name, config: config, first: previous == nil, log: log)
     }
 
     /// Heat maps of every case: the detector's score for the case's class at the centre of its box (the predicted box
@@ -67,10 +64,8 @@ struct DetectionFiles {
     }
 
     /// The failure set's cases with their statuses, and the top errors outside it.
-    func casesAndTopErrors(_ analysis: ErrorAnalysis) throws -> ([(record: CaseRecord, status: String)], [CaseRecord]) {
-        let records = DetectionCases.records(from: analysis)
-        let cases = try saved.cases(among: records)
-        return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
+    func casesAndTopErrors(_ analysis: ErrorAnalysis) throws -> (cases: [(record: CaseRecord, status: String)], top: [CaseRecord]) {
+        try saved.casesAndTopErrors(among: DetectionCases.records(from: analysis), limit: config.camTopErrors)
     }
 
     /// `runDirectory`: the run that trained the model, when this iteration trained it.

@@ -35,10 +35,9 @@ struct DetectionPredict {
                 throw IterationError("\(truthFile): images[\(done)].file_name: missing or outside \(config.images ?? "the image folder")")
             }
             let input = try model.input(path)
-            let (scale, offset) = input.placement
             for d in detector.decode(withoutGrad { detector(input.tensor) })[0] {
-                let box = [(d.box.x - offset.1) / scale.1, (d.box.y - offset.0) / scale.0, d.box.width / scale.1, d.box.height / scale.0]
-                results.append(Result(image_id: info.id, category_id: categories[d.label], bbox: box.map(Double.init), score: Double(d.score)))
+                let box = model.preprocessing.originalBox(d.box, height: input.picture.height, width: input.picture.width)
+                results.append(Result(image_id: info.id, category_id: categories[d.label], bbox: box, score: Double(d.score)))
             }
             if (done + 1) % 50 == 0 { log("predict: \(done + 1)/\(truth.images.count) images") }
         }

@@ -57,6 +57,20 @@ struct SavedCases {
         try JSONEncoder().encode(states.map { Entry(id: $0.id, status: $0.status) }).write(to: file, options: .atomic)
     }
 
+    /// Selects (first iteration) or re-checks the failure set from `input`, saves the cases' statuses and says how many.
+    func update(_ input: IterationInput, iteration: String, config: IterateConfig, first: Bool, log: (String) -> Void) throws {
+        let policy = SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases)
+        let states = try FailureSetUpdate(workspace: workspace, iteration: iteration, policy: policy).run(input, first: first)
+        try save(states)
+        log("failures: \(states.count) cases")
+    }
+
+    /// The saved cases with their records among `records`, and the `limit` top errors among `records` outside them.
+    func casesAndTopErrors(among records: [CaseRecord], limit: Int) throws -> (cases: [(record: CaseRecord, status: String)], top: [CaseRecord]) {
+        let cases = try cases(among: records)
+        return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: limit))
+    }
+
     /// Each saved case with its record among `records`; a curated region that nothing covers any more is rebuilt
     /// from the manifest (right, with no prediction).
     func cases(among records: [CaseRecord]) throws -> [(record: CaseRecord, status: String)] {

@@ -82,10 +82,7 @@ struct SegmentationFiles {
         let loaded = try load()
         log(String(format: "errors: mean IoU %.3f over %d images", loaded.analysis.meanIoU, loaded.names.count))
         let input = IterationInput.segmentation(loaded.analysis, images: loaded.names, background: loaded.background, source: config.predictions ?? config.weights)
-        let update = FailureSetUpdate(workspace: workspace, iteration: name, policy: SelectionPolicy(minCases: config.minCases, maxCases: config.maxCases))
-        let states = try update.run(input, first: previous == nil)
-        try saved.save(states)
-        log("failures: \(states.count) cases")
+        try saved.update(input, iteration: name, config: config, first: previous == nil, log: log)
     }
 
     /// Heat maps of every case: the segmenter's logits of the case's class (the predicted one where it confused) summed
@@ -124,10 +121,9 @@ struct SegmentationFiles {
     }
 
     /// The failure set's cases with their statuses, and the top errors outside it.
-    func casesAndTopErrors(_ loaded: Loaded) throws -> ([(record: CaseRecord, status: String)], [CaseRecord]) {
-        let records = SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background)
-        let cases = try saved.cases(among: records)
-        return (cases, FailureSelector.topErrors(records, excluding: Set(cases.map(\.record.key)), limit: config.camTopErrors))
+    func casesAndTopErrors(_ loaded: Loaded) throws -> (cases: [(record: CaseRecord, status: String)], top: [CaseRecord]) {
+        try saved.casesAndTopErrors(among: SegmentationCases.records(from: loaded.analysis, images: loaded.names, background: loaded.background),
+                                    limit: config.camTopErrors)
     }
 
     /// `runDirectory`: the run that trained the model, when this iteration trained it.

@@ -66,6 +66,13 @@ public struct Preprocessing: Sendable {
         }
     }
 
+    /// A box (x, y, width, height) in input pixels, in the pixels of the original image of (height, width): the
+    /// placement undone, as COCO results want detections.
+    public func originalBox(_ box: (x: Float, y: Float, width: Float, height: Float), height: Int, width: Int) -> [Double] {
+        let (scale, offset) = placement(height: height, width: width)
+        return [(box.x - offset.1) / scale.1, (box.y - offset.0) / scale.0, box.width / scale.1, box.height / scale.0].map(Double.init)
+    }
+
     static func resized(_ x: Tensor, to size: (Int, Int)) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         if (h, w) == size { return x }

@@ -279,6 +279,13 @@ import Testing
         let outcome = try Pipeline(config: config, version: "test", log: { _ in }).run()
         #expect(outcome.ranStages == [.predict, .errors, .failures, .cam, .report])
 
+        // A wide image lies in the middle rows of the 128 letterbox: the heat map is cut to that window.
+        let wide = root.appendingPathComponent("wide.png").path
+        try ImageCodecs.writePNG(Image(width: 128, height: 64, layout: .rgb, pixels: [UInt8](repeating: 90, count: 128 * 64 * 3)), to: wide)
+        let input = try DenseModel(model: "centernet_resnet18", weights: weights.path, task: .detection, config: "det.yaml").input(wide)
+        #expect(input.tensor.shape == [1, 3, 128, 128])
+        #expect(input.window == (top: 32, left: 0, height: 64, width: 128))
+
         let folder = try Workspace(root: config.workspace).folder("it1")
         let results = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("detections.json"))) as! [[String: Any]]
         let truth = try CocoFiles.loadGroundTruth(path: config.groundTruth!)

@@ -64,6 +64,15 @@ import Testing
         #expect(d.count == 1 && d[0].box.width == 0 && d[0].box.height == 8 && d[0].box.x == 4 && d[0].box.y == 4)
     }
 
+    @Test func boxesGoBackThroughTheLetterbox() {
+        // 100 × 50 into a 128 letterbox: scale 1.28, 32 rows of padding above.
+        let p = Preprocessing(size: 128, resize: .letterbox)
+        let box = p.originalBox((x: 12.8, y: 44.8, width: 25.6, height: 12.8), height: 50, width: 100)
+        for (a, e) in zip(box, [10.0, 10, 20, 10]) { #expect(abs(a - e) < 1e-4, "\(box)") }
+        let stretched = Preprocessing(size: 64, resize: .stretch).originalBox((x: 32, y: 16, width: 8, height: 8), height: 128, width: 256)
+        #expect(stretched == [128, 32, 32, 16])
+    }
+
     @Test func nmsKeepsTheBestPerClass() {
         let a = Detection(box: (0, 0, 10, 10), label: 0, score: 0.9)
         let b = Detection(box: (1, 1, 10, 10), label: 0, score: 0.8)   // IoU with a = 81/119 > 0.5: suppressed
