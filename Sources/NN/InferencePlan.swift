@@ -32,11 +32,18 @@ public final class InferencePlan {
     /// Whether the model's structure lowers to a fused graph (compiling it now if needed).
     public var isFused: Bool { graph() != nil }
 
+    /// Whether the last call ran the fused graph (a shape oneDNN refuses falls back to the ordinary forward).
+    public private(set) var lastRunFused = false
+
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        if canFuse, let compiled = graph(), let y = withoutGrad({ compiled.graph.run(x) }) {
-            return withoutGrad { compiled.tail.reduce(y) { $1($0) } }
+        withoutGrad {
+            if canFuse, let compiled = graph(), let y = compiled.graph.run(x) {
+                lastRunFused = true
+                return compiled.tail.reduce(y) { $1($0) }
+            }
+            lastRunFused = false
+            return model(x)
         }
-        return withoutGrad { model(x) }
     }
 
     /// Eval mode everywhere, nothing intercepting a forward, and the arithmetic the graph implements.

@@ -174,7 +174,12 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
     }
 
     private func instance(_ key: Instance.Key) -> Instance? {
-        if let found = instances[key] { return found }
+        if let found = instances[key] {
+            // Least recently used goes first: Score-CAM's full batch must outlive the odd-sized last batches of each image.
+            instanceOrder.removeAll { $0 == key }
+            instanceOrder.append(key)
+            return found
+        }
         guard !unsupported.contains(key), let made = Instance.make(graph, key, weights: weight) else {
             unsupported.insert(key)
             return nil
@@ -317,12 +322,14 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
                 var pool = dnnl_pooling_desc_t()
                 let padRight = [(oh - 1) * win.stride.0 + win.kernel.0 - d[2] - win.padding.0,
                                 (ow - 1) * win.stride.1 + win.kernel.1 - d[3] - win.padding.1]
+                let attributes = Self.attributes(postOps: [])
+                defer { dnnl_primitive_attr_destroy(attributes) }
                 guard padRight.allSatisfy({ $0 >= 0 }),
                       dnnl_pooling_forward_desc_init(&pool, dnnl_forward_inference, window == nil ? dnnl_pooling_avg_exclude_padding : dnnl_pooling_max,
                                                      &srcDesc, &dstDesc, DNNLConvolution.dims([win.stride.0, win.stride.1]),
                                                      DNNLConvolution.dims([win.kernel.0, win.kernel.1]),
                                                      DNNLConvolution.dims([win.padding.0, win.padding.1]), DNNLConvolution.dims(padRight)) == dnnl_success,
-                      let pd = Self.primitiveDesc(&pool, attributes: Self.attributes(postOps: []))
+                      let pd = Self.primitiveDesc(&pool, attributes: attributes)
                 else { return nil }
                 defer { dnnl_primitive_desc_destroy(pd) }
                 let dst = allocate(Self.queried(pd, DNNL_ARG_DST), for: id)

@@ -35,6 +35,7 @@ import TestSupport
         let expected = withoutGrad { model(x) }
         for algorithm in ConvolutionAlgorithm.allCases {
             let (fused, reference) = ConvolutionAlgorithm.$current.withValue(algorithm) { (plan(x), withoutGrad { model(x) }) }
+            #expect(plan.lastRunFused, "\(arch) \(size)² \(algorithm) fell back to the ordinary forward")
             #expect(fused.shape == expected.shape)
             // Folding and fusing change only the rounding: measured up to 1.2e-5 (resnet34, Winograd).
             #expect(Self.relativeError(fused, reference) <= 1e-4, "\(arch) \(size)² \(algorithm)")
@@ -47,6 +48,7 @@ import TestSupport
         for n in [1, 5, 1] {
             let x = Self.input([n, 3, 40, 40], seed: UInt64(n))
             #expect(Self.relativeError(plan(x), withoutGrad { model(x) }) <= 1e-5, "batch \(n)")
+            #expect(plan.lastRunFused)
         }
     }
 
@@ -65,14 +67,30 @@ import TestSupport
         bn.running_mean.tensor.data[0] += 0.5
         bn.running_mean.tensor.storage.markMutated()
         #expect(Self.relativeError(plan(x), withoutGrad { model(x) }) <= 1e-5)
+        #expect(plan.lastRunFused)
 
         model.module(at: "3")!.forwardHook = { $0 * 0 }
         #expect(plan(x).scalars == withoutGrad { model(x) }.scalars)
         model.module(at: "3")!.forwardHook = nil
 
         model.train()
-        defer { model.eval() }
         // Batch statistics in training mode: the ordinary forward (equal outputs though running statistics move).
         #expect(plan(x).scalars == withoutGrad { model(x) }.scalars)
+        #expect(!plan.lastRunFused)
+        // The training forwards moved the running statistics in place: back in eval mode the plan folds the new ones.
+        _ = withoutGrad { model(x) }
+        model.eval()
+        #expect(Self.relativeError(plan(x), withoutGrad { model(x) }) <= 1e-5)
+        #expect(plan.lastRunFused)
+    }
+
+    @Test func manyBatchSizesKeepTheMostRecentlyUsedGraphs() throws {
+        let model = try Self.model(.shapes_cnn), plan = InferencePlan(model)
+        // More shapes than the graph keeps, with the first one used between each: it must stay right throughout.
+        for n in [4, 1, 4, 2, 4, 3, 4, 5, 4, 6, 4] {
+            let x = Self.input([n, 3, 16, 16], seed: UInt64(n))
+            #expect(Self.relativeError(plan(x), withoutGrad { model(x) }) <= 1e-5, "batch \(n)")
+            #expect(plan.lastRunFused)
+        }
     }
 }
