@@ -18,10 +18,11 @@ public enum DatasetFingerprint {
         var lines: [(relative: String, line: String)] = []
         for path in paths {
             let full = URL(fileURLWithPath: path).standardizedFileURL.path
-            guard full.hasPrefix(rootURL.path + "/") else {
+            let prefix = rootURL.path.hasSuffix("/") ? rootURL.path : rootURL.path + "/"  // the root may be "/" itself
+            guard full.hasPrefix(prefix) else {
                 throw DatasetError(file: path, problem: "lies outside the dataset root \(rootURL.path)")
             }
-            let relative = String(full.dropFirst(rootURL.path.count + 1))
+            let relative = String(full.dropFirst(prefix.count))
             let (size, modified) = try attributes(of: full)
             let digest: String
             if let cached = cache.entries[full], cached.size == size, cached.modified == modified {

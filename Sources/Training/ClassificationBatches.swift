@@ -28,12 +28,6 @@ public final class ClassificationBatches: @unchecked Sendable {
             : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)
     }
 
-    public var training: [Int] { batchOrder.training }
-    public var batchSize: Int { batchOrder.batchSize }
-    public var batchesPerEpoch: Int { batchOrder.batchesPerEpoch }
-    public func position(ofStep step: Int) -> (epoch: Int, batch: Int) { batchOrder.position(ofStep: step) }
-    public func order(epoch: Int) -> [Int] { batchOrder.order(epoch: epoch) }
-
     /// The inputs and labels of the training batch taken at `step`.
     public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int]) {
         let (epoch, members) = batchOrder.members(ofStep: step)
@@ -43,8 +37,8 @@ public final class ClassificationBatches: @unchecked Sendable {
 
     /// Validation batches in index order, without augmentation.
     public func validationBatches() throws -> [(inputs: Tensor, labels: [Int])] {
-        try stride(from: 0, to: validation.count, by: batchSize).map { start in
-            try assemble(Array(validation[start..<min(start + batchSize, validation.count)]), augmentSeed: nil)
+        try stride(from: 0, to: validation.count, by: batchOrder.batchSize).map { start in
+            try assemble(Array(validation[start..<min(start + batchOrder.batchSize, validation.count)]), augmentSeed: nil)
         }
     }
 

@@ -61,7 +61,6 @@ final class DetectionTask: TrainingTask {
         var lossSum = 0.0
         var detections: [Evaluation.Detection] = []
         var pictures: [ValidationGrid.Picture] = []
-        let size = Double(samples.size)
         for start in stride(from: 0, to: validation.count, by: batchOrder.batchSize) {
             let members = Array(validation[start..<min(start + batchOrder.batchSize, validation.count)])
             let (inputs, targets) = try assemble(members, augmentSeed: nil)
@@ -72,13 +71,13 @@ final class DetectionTask: TrainingTask {
             for (n, found) in decoded.enumerated() where pictures.count < shown {
                 pictures.append(picture(inputs, n, truth: targetsBoxes(members[n]), found: found))
             }
+            let stretch = Preprocessing(size: samples.size, resize: .stretch)
             for (index, found) in zip(members, decoded) {
                 let entry = dataset.entries[index]
-                let sx = Double(entry.width) / size, sy = Double(entry.height) / size
                 detections += found.map {
-                    Evaluation.Detection(imageId: entry.imageID, categoryId: dataset.categoryIDs[$0.label], score: Double($0.score),
-                                         box: BoundingBox(x: Double($0.box.x) * sx, y: Double($0.box.y) * sy,
-                                                          width: Double($0.box.width) * sx, height: Double($0.box.height) * sy))
+                    let b = stretch.originalBox($0.box, height: entry.height, width: entry.width)
+                    return Evaluation.Detection(imageId: entry.imageID, categoryId: dataset.categoryIDs[$0.label], score: Double($0.score),
+                                                box: BoundingBox(x: b[0], y: b[1], width: b[2], height: b[3]))
                 }
             }
         }

@@ -143,12 +143,16 @@ public final class Trainer {
         if step > 0 { try events.restart(at: step) }
     }
 
-    /// The best evaluation so far by `best_metric` and `best_mode` (the first among equals), with the metric's value.
+    /// The best evaluation so far by `best_metric` and `best_mode` (the newest among equals, as `CheckpointStore.best`
+    /// picks the checkpoint), with the metric's value.
     public var bestEvaluation: (step: Int, metric: String, value: Double)? {
         let metric = config.selectionMetric
-        let scored = evaluations.compactMap { e in e.values[metric].map { (step: e.step, value: $0) } }.filter { $0.value.isFinite }
-        let best = config.bestMode == .max ? scored.max { $0.value < $1.value } : scored.min { $0.value < $1.value }
-        return best.map { ($0.step, metric, $0.value) }
+        var best: (step: Int, metric: String, value: Double)?
+        for e in evaluations {
+            guard let value = e.values[metric], value.isFinite else { continue }
+            if best == nil || (config.bestMode == .max ? value >= best!.value : value <= best!.value) { best = (e.step, metric, value) }
+        }
+        return best
     }
 
     /// The order of training batches (epochs, positions), whatever the task.

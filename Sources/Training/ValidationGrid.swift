@@ -91,6 +91,6 @@ public struct ValidationGrid: Sendable {
     public static func classColor(_ index: Int) -> [UInt8] {
         let palette: [[UInt8]] = [[0, 0, 0], [230, 25, 75], [60, 180, 75], [255, 225, 25], [0, 130, 200], [245, 130, 48],
                                   [145, 30, 180], [70, 240, 240], [240, 50, 230], [210, 245, 60], [250, 190, 212]]
-        return palette[index % palette.count]
+        return index == 0 ? palette[0] : palette[1 + (index - 1) % (palette.count - 1)]  // never black past the palette
     }
 }
