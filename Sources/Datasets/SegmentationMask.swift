@@ -55,3 +55,19 @@ public struct SegmentationMask: Sendable, Equatable {
         try ImageCodecs.writePNG(Image(width: width, height: height, layout: .gray, pixels: labels), to: path)
     }
 }
+
+extension SegmentationMask {
+    /// A `width` × `height` plane of labels stretched to `toWidth` × `toHeight`: each target pixel takes the label under
+    /// its centre (nearest neighbour, the only resampling labels allow). A segmenter's output goes back to a mask's size so.
+    public static func stretchedLabels<Label>(_ labels: ArraySlice<Label>, width: Int, height: Int, toWidth: Int, toHeight: Int) -> [Label] {
+        precondition(labels.count == width * height, "\(labels.count) labels do not fill \(width)×\(height)")
+        let base = labels.startIndex
+        var out = [Label]()
+        out.reserveCapacity(toWidth * toHeight)
+        for y in 0..<toHeight {
+            let row = base + min(height - 1, (2 * y + 1) * height / (2 * toHeight)) * width
+            for x in 0..<toWidth { out.append(labels[row + min(width - 1, (2 * x + 1) * width / (2 * toWidth))]) }
+        }
+        return out
+    }
+}

@@ -23,13 +23,9 @@ struct SegmentationPredict {
                 throw IterationError("\(error)")
             }
             let out = withoutGrad { model.module(input.tensor) }
-            let labels = out.argmax(axis: 1), (h, w) = (out.shape[2], out.shape[3])
-            var pixels = [UInt8](repeating: 0, count: mask.width * mask.height)
-            for y in 0..<mask.height { for x in 0..<mask.width {
-                // Nearest label of the stretched network output at this mask pixel's centre.
-                let sy = min(h - 1, (2 * y + 1) * h / (2 * mask.height)), sx = min(w - 1, (2 * x + 1) * w / (2 * mask.width))
-                pixels[y * mask.width + x] = UInt8(clamping: labels[sy * w + sx])
-            } }
+            let labels = SegmentationMask.stretchedLabels(out.argmax(axis: 1)[...], width: out.shape[3], height: out.shape[2],
+                                                          toWidth: mask.width, toHeight: mask.height)
+            let pixels = labels.map { UInt8(clamping: $0) }
             do {
                 try ImageCodecs.writePNG(Image(width: mask.width, height: mask.height, layout: .gray, pixels: pixels),
                                          to: output.appendingPathComponent(name).path)

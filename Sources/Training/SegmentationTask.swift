@@ -108,14 +108,8 @@ final class SegmentationTask: TrainingTask {
             for (n, index) in members.enumerated() {
                 let truth: SegmentationMask
                 do { truth = try SegmentationMask.read(path: masks[index]) } catch { throw TrainingError("\(error)") }
-                // Nearest label of the stretched output at each mask pixel's centre.
-                var labels = [Int](repeating: 0, count: truth.width * truth.height)
-                for y in 0..<truth.height {
-                    let sy = min(h - 1, (2 * y + 1) * h / (2 * truth.height))
-                    for x in 0..<truth.width {
-                        labels[y * truth.width + x] = predicted[(n * h + sy) * w + min(w - 1, (2 * x + 1) * w / (2 * truth.width))]
-                    }
-                }
+                let labels = SegmentationMask.stretchedLabels(predicted[(n * h * w)..<((n + 1) * h * w)], width: w, height: h,
+                                                              toWidth: truth.width, toHeight: truth.height)
                 do { try analysis.add(groundTruth: truth.labels.map(Int.init), prediction: labels, width: truth.width, height: truth.height) }
                 catch { throw TrainingError("\(masks[index]): \(error)") }
             }

@@ -45,4 +45,15 @@ import Testing
         }
         #expect(throws: ImageCodecError.self) { try SegmentationMask.read(path: Goldens.path("fixtures/pngsuite/xcsn0g01.png")) }
     }
+
+    @Test func labelsStretchToTheLabelUnderEachPixelCentre() {
+        // 3 wide × 2 high → 6 × 2: each column doubled, rows kept; → 2 × 4: columns 0 and 2 (centres at 0.75, 2.25).
+        let plane: [Int] = [1, 2, 3,
+                            4, 5, 6]
+        #expect(SegmentationMask.stretchedLabels(plane[...], width: 3, height: 2, toWidth: 6, toHeight: 2) == [1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6])
+        #expect(SegmentationMask.stretchedLabels(plane[...], width: 3, height: 2, toWidth: 2, toHeight: 4) == [1, 3, 1, 3, 4, 6, 4, 6])
+        // A slice of a batch keeps its own offsets.
+        let batch = [9, 9, 9, 9, 9, 9] + plane
+        #expect(SegmentationMask.stretchedLabels(batch[6...], width: 3, height: 2, toWidth: 3, toHeight: 2) == plane)
+    }
 }
