@@ -46,6 +46,22 @@ public enum ImageCodecs {
         return try decoded.get()
     }
 
+    /// Width and height of the image at `path` from its header alone (nothing decoded): checking a whole
+    /// dataset's sizes before training costs a read per file, not a decode.
+    public static func size(path: String) throws(ImageCodecError) -> (width: Int, height: Int) {
+        let data = try contents(of: path)
+        let format = try format(of: data, file: path)
+        let size = data.withUnsafeBytes { bytes in
+            Result { () throws(ImageCodecError) -> (width: Int, height: Int) in
+                switch format {
+                case .png: return try PNGDecoder.size(bytes, file: path)
+                case .jpeg: return try JPEGDecoder.size(bytes, file: path)
+                }
+            }
+        }
+        return try size.get()
+    }
+
     /// PNG bytes for an image of 8 or 16 bits per sample, samples written exactly.
     public static func encodePNG(_ image: Image, file: String = "<memory>") throws(ImageCodecError) -> Data {
         Data(try PNGEncoder.encode(image, file: file))

@@ -4,16 +4,8 @@ import CJPEG
 /// which is what Pillow and torchvision use, so decoded pixels match theirs.
 enum JPEGDecoder {
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, limits: ImageLimits) throws(ImageCodecError) -> Image {
-        // Heap-allocated: libjpeg keeps pointers into it (the error manager) and the jmp_buf must not move.
-        let decoder = UnsafeMutablePointer<fovea_jpeg_decoder>.allocate(capacity: 1)
-        decoder.initialize(to: fovea_jpeg_decoder())
-        defer {
-            fovea_jpeg_destroy(decoder)
-            decoder.deallocate()
-        }
-        let start = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self)
-        guard fovea_jpeg_read_header(decoder, start, UInt(bytes.count)) == 0 else { throw failure(decoder, file) }
-
+        let decoder = try header(bytes, file: file)
+        defer { release(decoder) }
         let width = Int(decoder.pointee.cinfo.image_width), height = Int(decoder.pointee.cinfo.image_height)
         try limits.check(width: width, height: height, file: file)
 
@@ -32,6 +24,31 @@ enum JPEGDecoder {
             return Image(width: width, height: height, layout: .rgb, pixels: rgb(fromCMYK: pixels, adobeInverted: inverted))
         }
         return Image(width: width, height: height, layout: channels == 1 ? .gray : .rgb, pixels: pixels)
+    }
+
+    /// Width and height from the header, no pixel decoded.
+    static func size(_ bytes: UnsafeRawBufferPointer, file: String) throws(ImageCodecError) -> (width: Int, height: Int) {
+        let decoder = try header(bytes, file: file)
+        defer { release(decoder) }
+        return (Int(decoder.pointee.cinfo.image_width), Int(decoder.pointee.cinfo.image_height))
+    }
+
+    /// A decoder that has read the header; the caller releases it.
+    private static func header(_ bytes: UnsafeRawBufferPointer, file: String) throws(ImageCodecError) -> UnsafeMutablePointer<fovea_jpeg_decoder> {
+        // Heap-allocated: libjpeg keeps pointers into it (the error manager) and the jmp_buf must not move.
+        let decoder = UnsafeMutablePointer<fovea_jpeg_decoder>.allocate(capacity: 1)
+        decoder.initialize(to: fovea_jpeg_decoder())
+        guard fovea_jpeg_read_header(decoder, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt(bytes.count)) == 0 else {
+            let error = failure(decoder, file)
+            release(decoder)
+            throw error
+        }
+        return decoder
+    }
+
+    private static func release(_ decoder: UnsafeMutablePointer<fovea_jpeg_decoder>) {
+        fovea_jpeg_destroy(decoder)
+        decoder.deallocate()
     }
 
     /// Naive CMYK → RGB as Pillow's `convert("RGB")` (no colour management): R = (1 − C)(1 − K).

@@ -18,6 +18,7 @@ final class DetectionTask: TrainingTask {
     init(_ config: TrainingConfig) throws {
         do { dataset = try COCODetectionDataset(annotationFile: config.annotations, imageRoot: config.data) }
         catch { throw TrainingError(error.description) }
+        try Self.checkSizes(dataset, annotations: config.annotations)
         data = TaskData(spanning: [config.data, config.annotations], files: dataset.entries.map(\.path) + [config.annotations],
                         classes: dataset.classes.names)
         let seed = UInt64(bitPattern: Int64(config.seed))
@@ -28,12 +29,22 @@ final class DetectionTask: TrainingTask {
         let entries = dataset.entries
         samples = DenseSamples(config) { index in
             let entry = entries[index], image = try DenseSamples.image(at: entry.path)
-            guard image.width == entry.width && image.height == entry.height else {
-                throw TrainingError("\(entry.path): the image is \(image.width)×\(image.height), its annotations say \(entry.width)×\(entry.height)")
-            }
             // Crowd regions are no object to find: CenterNet has no "ignore" target, so they are left out.
             let boxes = zip(entry.boxes, entry.crowd).filter { !$0.1 }.map(\.0)
             return AnnotatedSample(image: image, boxes: boxes)
+        }
+    }
+
+    /// Every image's size is the one its `images[].width`/`height` record says (the boxes are in those pixels):
+    /// checked from the headers before the first step, so a mismatch stops the run at once, naming both files.
+    static func checkSizes(_ dataset: COCODetectionDataset, annotations: String) throws {
+        for entry in dataset.entries {
+            let size: (width: Int, height: Int)
+            do { size = try ImageCodecs.size(path: entry.path) } catch { throw TrainingError("\(error)") }
+            guard size == (entry.width, entry.height) else {
+                throw TrainingError("\(entry.path): the image is \(size.width)×\(size.height); \(annotations) images[id \(entry.imageID)]."
+                                    + "width/height say \(entry.width)×\(entry.height)")
+            }
         }
     }
 

@@ -20,7 +20,9 @@ final class SegmentationTask: TrainingTask {
 
     init(_ config: TrainingConfig) throws {
         let classes = try Self.classNames(config.classes)
-        let listed = (try? FileManager.default.contentsOfDirectory(atPath: config.data)) ?? []
+        guard let listed = try? FileManager.default.contentsOfDirectory(atPath: config.data) else {
+            throw TrainingError("\(config.data): no such folder (the config's data: the images folder)")
+        }
         let names = listed.filter { ImageFolder.imageExtensions.contains(($0 as NSString).pathExtension.lowercased()) }
             .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
         guard !names.isEmpty else { throw TrainingError("\(config.data): no PNG or JPEG images") }
@@ -57,8 +59,7 @@ final class SegmentationTask: TrainingTask {
         let labels: SegmentationMask, size: (width: Int, height: Int)
         do {
             labels = try SegmentationMask.read(path: mask)
-            let header = try ImageCodecs.read(path: image)
-            size = (header.width, header.height)
+            size = try ImageCodecs.size(path: image)
         } catch { throw TrainingError("\(error)") }
         guard labels.width == size.width && labels.height == size.height else {
             throw TrainingError("\(mask): \(labels.width)×\(labels.height), its image \(image) is \(size.width)×\(size.height)")

@@ -150,4 +150,33 @@ import Training
             return text.contains("masks/") && text.contains("the classes file names 2 (255 = ignore)")
         }
     }
+    @Test func anImageWhoseSizeDisagreesWithItsAnnotationStopsTheRunBeforeTheFirstStep() throws {
+        let source = try TrainingFixtures.denseShapes(.detection)
+        let folder = TrainingFixtures.temporaryFolder("badsize")
+        try FileManager.default.copyItem(at: source.appendingPathComponent("images"), to: folder.appendingPathComponent("images"))
+        let annotations = folder.appendingPathComponent("annotations.json")
+        var json = try #require(JSONSerialization.jsonObject(with: Data(contentsOf: source.appendingPathComponent("annotations.json"))) as? [String: Any])
+        var images = try #require(json["images"] as? [[String: Any]])
+        let (width, height) = (try #require(images[3]["width"] as? Int), try #require(images[3]["height"] as? Int))
+        images[3]["width"] = width + 1
+        json["images"] = images
+        try JSONSerialization.data(withJSONObject: json).write(to: annotations)
+        var config = try TrainingFixtures.denseConfig(.detection)
+        config.data = folder.appendingPathComponent("images").path
+        config.annotations = annotations.path
+        let name = try #require(images[3]["file_name"] as? String), id = try #require(images[3]["id"] as? Int)
+        #expect {
+            _ = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("badsize-run"), resume: false)
+        } throws: { error in
+            "\(error)" == "\(config.data)/\(name): the image is \(width)×\(height); \(annotations.path) images[id \(id)].width/height say \(width + 1)×\(height)"
+        }
+    }
+
+    @Test func aMissingImagesFolderIsNamed() throws {
+        var config = try TrainingFixtures.denseConfig(.segmentation)
+        config.data = "/nonexistent/images"
+        #expect {
+            _ = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("nodata-run"), resume: false)
+        } throws: { "\($0)" == "/nonexistent/images: no such folder (the config's data: the images folder)" }
+    }
 }
