@@ -11,6 +11,7 @@ import Training
     @Test(arguments: [(ShapesFixture.Task.detection, ["val_ap50", "val_map"]), (.segmentation, ["val_miou"])])
     func aShortRunRecordsTheTaskMetricInMetricsAndMeta(_ task: ShapesFixture.Task, _ metrics: [String]) throws {
         let config = try TrainingFixtures.denseConfig(task, steps: 4)
+        #expect(config.task.metricNames == metrics, "the names the config checks best_metric against are the ones recorded")
         let folder = TrainingFixtures.temporaryFolder("dense-\(task.rawValue)")
         let trainer = try Trainer(config: config, runDirectory: folder, resume: false, revision: revision)
         #expect(try trainer.run() == .finished(steps: 4))
