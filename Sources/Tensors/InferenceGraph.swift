@@ -2,8 +2,8 @@ import CDNNL
 import Foundation
 
 /// A frozen network for inference without gradients, as a chain of oneDNN primitives whose activations stay in
-/// oneDNN's blocked layout (nChw16c) from the input to the output. Built op by op, it fuses as it goes: batch norm
-/// folds into the preceding convolution's weights and bias, and a ReLU or a residual add that follows a
+/// oneDNN's blocked layout (nChw16c on AVX-512, nChw8c on AVX2) from the input to the output. Built op by op, it
+/// fuses as it goes: batch norm folds into the preceding convolution's weights and bias, and a ReLU or a residual add that follows a
 /// convolution becomes its post-op ('eltwise', 'sum'). What it cannot fuse it refuses (nil), and the caller keeps
 /// its ordinary forward. Weights are copied at build time: rebuild after they change.
 ///
@@ -349,8 +349,10 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
             let wShape = c.groups == 1 ? c.weightShape : [c.groups, o / c.groups] + c.weightShape[1...]
             var wtsAny = DNNLConvolution.desc(wShape, dnnl_format_tag_any)
             var biasDesc = DNNLConvolution.desc([o], dnnl_x)
-            // Blocked output wherever oneDNN's AVX-512 kernels take it; the graph input (plain NCHW) as the kernel likes.
-            var dstDesc = DNNLConvolution.desc(out, o % 16 == 0 ? dnnl_nChw16c : dnnl_format_tag_any)
+            // Blocked output in the CPU's channel block wherever the kernels take it (nChw16c on AVX-512, nChw8c on
+            // AVX2); the graph input (plain NCHW) as the kernel likes.
+            let block = DNNLConvolution.channelBlock
+            var dstDesc = DNNLConvolution.desc(out, o % block != 0 ? dnnl_format_tag_any : block == 16 ? dnnl_nChw16c : dnnl_nChw8c)
             let padRight = [(oh - 1) * w.stride.0 - d[2] + w.dilation.0 * (kh - 1) + 1 - w.padding.0,
                             (ow - 1) * w.stride.1 - d[3] + w.dilation.1 * (kw - 1) + 1 - w.padding.1]
             let postOps: [PostOp] = (c.residual == nil ? [] : [.sum]) + (c.relu ? [.relu] : [])

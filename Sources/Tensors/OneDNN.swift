@@ -15,10 +15,15 @@ final class DNNLConvolution: @unchecked Sendable {
     }
 
     /// AVX512-BF16 (or AMX): oneDNN's bf16 convolutions run natively instead of emulated.
-    static let hasNativeBF16: Bool = {
-        let native = dnnl_cpu_isa_avx512_core_bf16.rawValue
-        return dnnl_get_effective_cpu_isa().rawValue & native == native
-    }()
+    static let hasNativeBF16 = hasISA(dnnl_cpu_isa_avx512_core_bf16)
+
+    /// AVX-512: oneDNN's kernels work in 16-channel blocks (8 on AVX2) and have Winograd convolutions.
+    static let hasAVX512 = hasISA(dnnl_cpu_isa_avx512_core)
+
+    /// The channel block of oneDNN's kernels on this CPU (nChw16c or nChw8c).
+    static var channelBlock: Int { hasAVX512 ? 16 : 8 }
+
+    private static func hasISA(_ isa: dnnl_cpu_isa_t) -> Bool { dnnl_get_effective_cpu_isa().rawValue & isa.rawValue == isa.rawValue }
 
     nonisolated(unsafe) static let engine: dnnl_engine_t = {
         var e: dnnl_engine_t?
