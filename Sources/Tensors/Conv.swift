@@ -114,10 +114,13 @@ struct Convolution {
 
     func key(bias: Bool, training: Bool, precision: ConvolutionPrecision = .fp32, algorithm: ConvolutionAlgorithm = .direct)
         -> DNNLConvolution.Key {
-        DNNLConvolution.Key(input: [n, c, h, w], weight: [outChannels, cg, window.kernel.0, window.kernel.1],
-                            stride: [window.stride.0, window.stride.1], padding: [window.padding.0, window.padding.1],
-                            dilation: [window.dilation.0, window.dilation.1], groups: groups, bias: bias, training: training,
-                            bf16: precision == .bf16 && DNNLConvolution.hasNativeBF16, winograd: algorithm == .winograd && !training)
+        let bf16 = precision == .bf16 && DNNLConvolution.hasNativeBF16
+        let winograd = algorithm == .winograd && DNNLConvolution.winogradApplies(
+            kernel: window.kernel, stride: window.stride, dilation: window.dilation, groups: groups, training: training, bf16: bf16)
+        return DNNLConvolution.Key(input: [n, c, h, w], weight: [outChannels, cg, window.kernel.0, window.kernel.1],
+                                   stride: [window.stride.0, window.stride.1], padding: [window.padding.0, window.padding.1],
+                                   dilation: [window.dilation.0, window.dilation.1], groups: groups, bias: bias, training: training,
+                                   bf16: bf16, winograd: winograd)
     }
 
     /// Images per GEMM: enough work per call to keep BLAS's threads busy (small-K layers such as an RGB

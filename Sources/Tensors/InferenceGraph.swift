@@ -369,7 +369,8 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
                 guard status == dnnl_success else { return nil }
                 return Self.primitiveDesc(&desc, attributes: attributes)
             }
-            let winograd = key.winograd && c.groups == 1 && kh == 3 && kw == 3 && w.stride == (1, 1) && w.dilation == (1, 1)
+            let winograd = key.winograd && DNNLConvolution.winogradApplies(kernel: (kh, kw), stride: w.stride, dilation: w.dilation,
+                                                                          groups: c.groups, training: false, bf16: false)
             let exact = Self.descriptor(of: src), any = DNNLConvolution.desc(d, dnnl_format_tag_any)
             var pd: dnnl_primitive_desc_t?
             for algorithm in (winograd ? [dnnl_convolution_winograd] : []) + [dnnl_convolution_direct] where pd == nil {

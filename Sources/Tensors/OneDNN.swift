@@ -10,8 +10,16 @@ final class DNNLConvolution: @unchecked Sendable {
         let bias: Bool, training: Bool
         /// bf16 source, weights and output gradient (fp32 accumulation, fp32 output and gradients).
         let bf16: Bool
-        /// Winograd in inference where oneDNN has it (see `ConvolutionAlgorithm`).
+        /// Winograd asked for and applicable (`winogradApplies`): one cache entry per geometry whatever was asked
+        /// of the convolutions Winograd cannot take.
         let winograd: Bool
+    }
+
+    /// Whether oneDNN's Winograd F(4×4, 3×3) can compute a convolution: 3×3, stride 1, undilated, ungrouped, fp32
+    /// inference (see `ConvolutionAlgorithm`); the one rule for the op-by-op path and the fused inference graph.
+    static func winogradApplies(kernel: (Int, Int), stride: (Int, Int), dilation: (Int, Int), groups: Int,
+                                training: Bool, bf16: Bool) -> Bool {
+        kernel == (3, 3) && stride == (1, 1) && dilation == (1, 1) && groups == 1 && !training && !bf16
     }
 
     /// AVX512-BF16 (or AMX): oneDNN's bf16 convolutions run natively instead of emulated.
@@ -96,8 +104,8 @@ final class DNNLConvolution: @unchecked Sendable {
             guard dnnl_primitive_desc_create(&pd, &forwardDesc, Self.attributes, Self.engine, nil) == dnnl_success else { return nil }
             return pd
         }
-        // Winograd F(4×4, 3×3) where asked and available (3×3, stride 1, fp32, inference); direct otherwise.
-        let winograd = key.winograd && !key.training && !key.bf16 && g == 1 && kh == 3 && kw == 3
+        // Winograd where asked and applicable (the key says), direct where this CPU has no Winograd kernel.
+        let winograd = key.winograd
             && key.stride == [1, 1] && key.dilation == [1, 1]
         guard let forwardPD = (winograd ? forward(dnnl_convolution_winograd) : nil) ?? forward(dnnl_convolution_direct) else {
             preconditionFailure("oneDNN has no convolution for \(key)")

@@ -71,6 +71,19 @@ import Testing
         #expect(DNNLConvolution.cached(key).forwardImplementation.contains("wino") == DNNLConvolution.hasAVX512)
     }
 
+    /// Winograd asked of a convolution it cannot compute is the direct convolution, under the same cache entry.
+    @Test func winogradOnlyWhereItApplies() {
+        let key = { (kernel: Int, stride: Int, algorithm: ConvolutionAlgorithm) in
+            Convolution(input: [2, 64, 12, 12], weight: [64, 64, kernel, kernel],
+                        window: Window(kernel: (kernel, kernel), stride: (stride, stride), padding: (kernel / 2, kernel / 2)), groups: 1)
+                .key(bias: false, training: false, algorithm: algorithm)
+        }
+        #expect(key(1, 1, .winograd) == key(1, 1, .direct))
+        #expect(key(3, 2, .winograd) == key(3, 2, .direct))
+        #expect(key(7, 1, .winograd) == key(7, 1, .direct))
+        #expect(key(3, 1, .winograd) != key(3, 1, .direct))
+    }
+
     @Test func recordedConvolutionsStayDirect() {
         let conv = Convolution(input: [2, 64, 12, 12], weight: [64, 64, 3, 3], window: Window(kernel: (3, 3), padding: (1, 1)), groups: 1)
         #expect(!DNNLConvolution.cached(conv.key(bias: false, training: true, algorithm: .winograd)).forwardImplementation.contains("wino"))
