@@ -76,7 +76,9 @@ private struct Lowering {
     mutating func lowerModel(_ model: Module) -> [Module]? {
         switch model {
         case let net as ResNet:
-            guard let fc = net.fc, let features = lowerStages(net), graph.globalAvgPool(features) != nil else { return nil }
+            let features: [Module] = net.stem + net.layers + [net.avgpool]
+            guard let fc = net.fc, features.reduce(graph.input as InferenceGraph.Value?, { x, m in x.flatMap { lower(m, $0) } }) != nil
+            else { return nil }
             return [Function.flatten()] + (net.dropout.map { [$0] } ?? []) + [fc]
         case let sequence as Sequential:
             var x = graph.input, taken = 0
@@ -91,14 +93,6 @@ private struct Lowering {
         default:
             return lower(model, graph.input) == nil ? nil : []
         }
-    }
-
-    private mutating func lowerStages(_ net: ResNet) -> InferenceGraph.Value? {
-        var x: InferenceGraph.Value? = graph.input
-        for m in [net.conv1, net.bn1, net.relu, net.maxpool, net.layer1, net.layer2, net.layer3, net.layer4] as [Module] {
-            x = x.flatMap { lower(m, $0) }
-        }
-        return x
     }
 
     mutating func lower(_ m: Module, _ x: InferenceGraph.Value) -> InferenceGraph.Value? {

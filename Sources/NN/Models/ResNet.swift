@@ -72,12 +72,18 @@ public final class ResNet: Module {
         return fc(dropout?(pooled) ?? pooled)
     }
 
+    /// The stem's modules in forward order (stride 4), then the stages': what `stages(_:)` runs and what an
+    /// `InferencePlan` lowers.
+    public var stem: [Module] { [conv1, bn1, relu, maxpool] }
+    public var layers: [Sequential] { [layer1, layer2, layer3, layer4] }
+
     /// The outputs of layer1…layer4 (strides 4, 8, 16, 32 without dilation), for dense heads.
     public func stages(_ x: Tensor) -> [Tensor] {
-        var out: [Tensor] = []
-        var h = maxpool(relu(bn1(conv1(x))))
-        for layer in [layer1, layer2, layer3, layer4] { h = layer(h); out.append(h) }
-        return out
+        var h = stem.reduce(x) { $1($0) }
+        return layers.map { layer in
+            h = layer(h)
+            return h
+        }
     }
 }
 
