@@ -28,15 +28,6 @@ import Testing
         ])
     }
 
-    @Test func letterboxKeepsAspectAndMapsBoxes() {
-        let wide = PlanarImage(width: 8, height: 4, channels: 1, filling: 1)
-        let letterbox = Letterbox(sourceWidth: 8, sourceHeight: 4, width: 4, height: 4)
-        let boxed = letterbox.apply(wide, padding: 0.5)
-        #expect(letterbox.scale == 0.5 && letterbox.offsetX == 0 && letterbox.offsetY == 1)
-        #expect((0..<4).map { boxed[0, $0, 0] } == [0.5, 1, 1, 0.5])
-        #expect(letterbox.apply(box: [2, 0, 4, 4]) == [1, 1, 2, 2])
-    }
-
     @Test func channelStatisticsComeFromThePixels() throws {
         let folder = try TemporaryFolder()
         defer { folder.remove() }

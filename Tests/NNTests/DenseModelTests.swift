@@ -64,6 +64,16 @@ import Testing
         #expect(d.count == 1 && d[0].box.width == 0 && d[0].box.height == 8 && d[0].box.x == 4 && d[0].box.y == 4)
     }
 
+    @Test func letterboxKeepsTheAspectAndPadsWithTheMean() {
+        // A white 8 × 4 image into a 4 × 4 input: two rows of image between one padded row above and one below.
+        let p = Preprocessing(size: 4, resize: .letterbox, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])
+        let x = p.apply(Tensor(shape: [1, 3, 4, 8], [Float](repeating: 1, count: 96)))
+        #expect(x.shape == [1, 3, 4, 4])
+        #expect((0..<4).map { x.data[$0 * 4] } == [0, 2, 2, 0], "padding normalises to 0, white to (1 − 0.5) / 0.25")
+        let placement = p.placement(height: 4, width: 8)
+        #expect(placement.scale == (0.5, 0.5) && placement.offset == (1, 0))
+    }
+
     @Test func boxesGoBackThroughTheLetterbox() {
         // 100 × 50 into a 128 letterbox: scale 1.28, 32 rows of padding above.
         let p = Preprocessing(size: 128, resize: .letterbox)
