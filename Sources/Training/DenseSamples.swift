@@ -3,8 +3,9 @@ import Foundation
 import NN
 import Tensors
 
-/// The images of a detection or segmentation set as the model sees them: decoded once, stretched to `image_size`
-/// with their boxes or masks and kept, then augmented per (epoch, sample) and normalised into a batch.
+/// The images of a detection or segmentation set as the model sees them: decoded, stretched to `image_size` with
+/// their boxes or masks, kept while they fit `cacheBudget` (the rest are decoded again when drawn), then augmented
+/// per (epoch, sample) and normalised into a batch.
 /// Safe to use from several threads: the cache is the only mutable state, and a lock guards it.
 final class DenseSamples: @unchecked Sendable {
     let size: Int
@@ -15,9 +16,14 @@ final class DenseSamples: @unchecked Sendable {
     /// Sample `index` at its own size, annotations in its pixels.
     private let load: @Sendable (Int) throws -> AnnotatedSample
     private var stretched: [Int: AnnotatedSample] = [:]
+    private var cachedBytes = 0
     private let lock = NSLock()
+    /// Bytes of stretched samples kept in memory: a fixture or a few thousand images at 128² fit whole; a
+    /// COCO-sized set at 512² would not fit in RAM, and samples past the budget are simply not kept.
+    let cacheBudget: Int
 
-    init(_ config: TrainingConfig, load: @escaping @Sendable (Int) throws -> AnnotatedSample) {
+    init(_ config: TrainingConfig, cacheBudget: Int = 2 << 30, load: @escaping @Sendable (Int) throws -> AnnotatedSample) {
+        self.cacheBudget = cacheBudget
         size = config.imageSize
         mean = config.mean.map(Float.init)
         std = config.std.map(Float.init)
@@ -31,10 +37,20 @@ final class DenseSamples: @unchecked Sendable {
     func sample(_ index: Int, augmentSeed seed: UInt64?) throws -> AnnotatedSample {
         let cached = lock.withLock { stretched[index] }
         let sample = try cached ?? load(index).stretched(width: size, height: size)
-        if cached == nil { lock.withLock { stretched[index] = sample } }
+        if cached == nil {
+            let bytes = sample.image.values.count * MemoryLayout<Float>.size + (sample.mask?.labels.count ?? 0)
+            lock.withLock {
+                guard stretched[index] == nil, cachedBytes + bytes <= cacheBudget else { return }
+                stretched[index] = sample
+                cachedBytes += bytes
+            }
+        }
         guard let augmentation, let seed else { return sample }
         return augmentation.apply(sample, seed: seed)
     }
+
+    /// Samples kept in memory (for tests of the budget).
+    var cachedCount: Int { lock.withLock { stretched.count } }
 
     /// The normalised images as one [N, 3, size, size] batch.
     func inputs(_ samples: [AnnotatedSample]) -> Tensor {
