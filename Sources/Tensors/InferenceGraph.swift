@@ -440,12 +440,17 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
             return appendReorder(memory, converted) ? converted : nil
         }
 
-        /// A step copying `from` into `to`, converting the layout.
+        /// A step copying `from` into `to`, converting the layout; its scratchpad, if any, is the graph's like
+        /// every other step's (the graph may run on another thread than the one that built it).
         private func appendReorder(_ from: dnnl_memory_t, _ to: dnnl_memory_t) -> Bool {
-            guard let copy = Self.reorderPrimitive(from, to) else { return false }
-            primitives.append(copy)
-            steps.append(Step(primitive: copy, args: [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from),
-                                                      dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]))
+            var src = Self.descriptor(of: from), dst = Self.descriptor(of: to)
+            let attributes = Self.attributes(postOps: [])
+            defer { dnnl_primitive_attr_destroy(attributes) }
+            var pd: dnnl_primitive_desc_t?
+            guard dnnl_reorder_primitive_desc_create(&pd, &src, DNNLConvolution.engine, &dst, DNNLConvolution.engine, attributes)
+                    == dnnl_success, let pd else { return false }
+            defer { dnnl_primitive_desc_destroy(pd) }
+            append(pd, [(DNNL_ARG_FROM, from), (DNNL_ARG_TO, to)])
             return true
         }
 
@@ -505,19 +510,14 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
             withUnsafeMutablePointer(to: &op) { primitiveDesc(UnsafeMutableRawPointer($0), attributes: attributes) }
         }
 
-        static func reorderPrimitive(_ from: dnnl_memory_t, _ to: dnnl_memory_t) -> dnnl_primitive_t? {
-            var src = descriptor(of: from), dst = descriptor(of: to)
-            var pd: dnnl_primitive_desc_t?
-            guard dnnl_reorder_primitive_desc_create(&pd, &src, DNNLConvolution.engine, &dst, DNNLConvolution.engine, nil) == dnnl_success
-            else { return nil }
-            defer { dnnl_primitive_desc_destroy(pd) }
-            var p: dnnl_primitive_t?
-            guard dnnl_primitive_create(&p, pd) == dnnl_success else { return nil }
-            return p
-        }
-
+        /// A one-off reorder (weights at build time), run at once on this thread: oneDNN's own scratchpad is safe.
         static func reorder(from: dnnl_memory_t, to: dnnl_memory_t) {
-            let p = reorderPrimitive(from, to)!
+            var src = descriptor(of: from), dst = descriptor(of: to)
+            var pd: dnnl_primitive_desc_t?, p: dnnl_primitive_t?
+            DNNLConvolution.check(dnnl_reorder_primitive_desc_create(&pd, &src, DNNLConvolution.engine, &dst, DNNLConvolution.engine, nil),
+                                  "reorder")
+            defer { dnnl_primitive_desc_destroy(pd) }
+            DNNLConvolution.check(dnnl_primitive_create(&p, pd), "reorder")
             defer { dnnl_primitive_destroy(p) }
             let args = [dnnl_exec_arg_t(arg: DNNL_ARG_FROM, memory: from), dnnl_exec_arg_t(arg: DNNL_ARG_TO, memory: to)]
             DNNLConvolution.check(dnnl_primitive_execute(p, DNNLConvolution.stream, 2, args), "reorder")
