@@ -22,6 +22,14 @@ public struct Window: Equatable, Sendable {
         ((input.0 + 2 * padding.0 - dilation.0 * (kernel.0 - 1) - 1) / stride.0 + 1,
          (input.1 + 2 * padding.1 - dilation.1 * (kernel.1 - 1) - 1) / stride.1 + 1)
     }
+
+    /// The padding after the last row and column that gives oneDNN PyTorch's floor-mode output size (oneDNN wants
+    /// it explicit; a negative value leaves input unread, as PyTorch does).
+    func trailingPadding(_ input: (Int, Int)) -> [Int] {
+        let (oh, ow) = outputSize(input)
+        return [(oh - 1) * stride.0 - input.0 + dilation.0 * (kernel.0 - 1) + 1 - padding.0,
+                (ow - 1) * stride.1 - input.1 + dilation.1 * (kernel.1 - 1) + 1 - padding.1]
+    }
 }
 
 /// conv2d(x [N, C, H, W], weight [O, C/groups, kh, kw], bias [O]) as `torch.nn.functional.conv2d`.

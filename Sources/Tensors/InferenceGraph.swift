@@ -320,8 +320,7 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
                 var srcDesc = Self.descriptor(of: src)
                 var dstDesc = DNNLConvolution.desc(out, dnnl_format_tag_any)
                 var pool = dnnl_pooling_desc_t()
-                let padRight = [(oh - 1) * win.stride.0 + win.kernel.0 - d[2] - win.padding.0,
-                                (ow - 1) * win.stride.1 + win.kernel.1 - d[3] - win.padding.1]
+                let padRight = win.trailingPadding((d[2], d[3]))
                 let attributes = Self.attributes(postOps: [])
                 defer { dnnl_primitive_attr_destroy(attributes) }
                 guard padRight.allSatisfy({ $0 >= 0 }),
@@ -353,8 +352,7 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
             // AVX2); the graph input (plain NCHW) as the kernel likes.
             let block = DNNLConvolution.channelBlock
             var dstDesc = DNNLConvolution.desc(out, o % block != 0 ? dnnl_format_tag_any : block == 16 ? dnnl_nChw16c : dnnl_nChw8c)
-            let padRight = [(oh - 1) * w.stride.0 - d[2] + w.dilation.0 * (kh - 1) + 1 - w.padding.0,
-                            (ow - 1) * w.stride.1 - d[3] + w.dilation.1 * (kw - 1) + 1 - w.padding.1]
+            let padRight = w.trailingPadding((d[2], d[3]))
             let postOps: [PostOp] = (c.residual == nil ? [] : [.sum]) + (c.relu ? [.relu] : [])
             let attributes = Self.attributes(postOps: postOps)
             defer { dnnl_primitive_attr_destroy(attributes) }

@@ -72,8 +72,9 @@ final class DNNLConvolution: @unchecked Sendable {
     private init(_ key: Key) {
         let (n, c, h, w) = (key.input[0], key.input[1], key.input[2], key.input[3])
         let (o, kh, kw) = (key.weight[0], key.weight[2], key.weight[3])
-        let oh = (h + 2 * key.padding[0] - key.dilation[0] * (kh - 1) - 1) / key.stride[0] + 1
-        let ow = (w + 2 * key.padding[1] - key.dilation[1] * (kw - 1) - 1) / key.stride[1] + 1
+        let window = Window(kernel: (kh, kw), stride: (key.stride[0], key.stride[1]), padding: (key.padding[0], key.padding[1]),
+                            dilation: (key.dilation[0], key.dilation[1]))
+        let (oh, ow) = window.outputSize((h, w))
         let g = key.groups
         let src = Self.desc([n, c, h, w], dnnl_nchw), dst = Self.desc([n, o, oh, ow], dnnl_nchw)
         let wts = g == 1 ? Self.desc(key.weight, dnnl_oihw) : Self.desc([g, o / g, c / g, kh, kw], dnnl_goihw)
@@ -88,9 +89,7 @@ final class DNNLConvolution: @unchecked Sendable {
         var wtsAnyF32 = Self.desc(wtsShape, dnnl_format_tag_any)
         let strides = Self.dims(key.stride), dilates = Self.dims(key.dilation.map { $0 - 1 })  // oneDNN counts extra gaps
         let padLeft = Self.dims(key.padding)
-        // The right padding that makes oneDNN's output size equal PyTorch's floor division.
-        let padRight = Self.dims([(oh - 1) * key.stride[0] - h + key.dilation[0] * (kh - 1) + 1 - key.padding[0],
-                                  (ow - 1) * key.stride[1] - w + key.dilation[1] * (kw - 1) + 1 - key.padding[1]])
+        let padRight = Self.dims(window.trailingPadding((h, w)))
 
         /// The forward primitive descriptor for an algorithm, nil when oneDNN has no kernel for it here.
         func forward(_ algorithm: dnnl_alg_kind_t) -> dnnl_primitive_desc_t? {
