@@ -187,7 +187,7 @@ extension Architecture {
         let deep = inputSize / 32 >= 4
         switch self {
         case .shapes_cnn: return "7"
-        case .resnet18, .resnet34, .resnet50: return deep ? "layer4" : "layer3"
+        case .resnet18, .resnet18_half, .resnet34, .resnet50: return deep ? "layer4" : "layer3"
         case .convnext_tiny, .convnext_nano: return deep ? "features.7" : "features.5"
         case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50: return "backbone.layer4"
         // The stride-4 features every head reads: fine enough to tell neighbouring objects apart (layer4 is 4×4 at 128²).

@@ -86,7 +86,7 @@ extension Architecture {
     /// dense models stretched (segmentation) or letterboxed (detection, so boxes keep their aspect).
     public var preprocessing: Preprocessing {
         switch self {
-        case .shapes_cnn, .convnext_nano, .unet_small: Preprocessing(size: 64, resize: .stretch)
+        case .shapes_cnn, .resnet18_half, .convnext_nano, .unet_small: Preprocessing(size: 64, resize: .stretch)
         case .resnet18, .resnet34, .resnet50, .convnext_tiny: Preprocessing(size: 224, resize: .centerCrop)
         case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50: Preprocessing(size: 256, resize: .stretch)
         case .centernet_resnet18: Preprocessing(size: 128, resize: .letterbox)

@@ -26,7 +26,7 @@ import TestSupport
         return ((0..<b.count).map { abs(a[flat: $0] - b[flat: $0]) }.max() ?? .infinity) / scale
     }
 
-    @Test(arguments: [(Architecture.resnet18, 64), (.resnet18, 37), (.shapes_cnn, 32), (.resnet50, 64), (.resnet34, 32)])
+    @Test(arguments: [(Architecture.resnet18, 64), (.resnet18, 37), (.resnet18_half, 64), (.shapes_cnn, 32), (.resnet50, 64), (.resnet34, 32)])
     func fusedEqualsTheEvalForward(_ arch: Architecture, _ size: Int) throws {
         let model = try Self.model(arch)
         let plan = InferencePlan(model)

@@ -20,9 +20,9 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["shapes_cnn", "resnet18", "resnet50", "convnext_tiny"])
+    @Test(arguments: ["shapes_cnn", "resnet18", "resnet18_half", "resnet50", "convnext_tiny"])
     func logitsMatchTorchvision(_ arch: String) throws {
-        let model = try #require(Architecture(rawValue: arch)).make(classes: arch == "shapes_cnn" ? 6 : 1000)
+        let model = try #require(Architecture(rawValue: arch)).make(classes: ["shapes_cnn", "resnet18_half"].contains(arch) ? 6 : 1000)
         try model.load(formulaState(model), source: "formula")
         model.eval()
         let logits = withoutGrad { model(Self.golden.input.tensor) }

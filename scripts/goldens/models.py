@@ -22,6 +22,19 @@ def shapes_cnn(num_classes=6):
     return nn.Sequential(block(3, 32), block(32, 32), nn.MaxPool2d(2), block(32, 64), block(64, 64), nn.MaxPool2d(2),
                          block(64, 128), block(128, 128), nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(128, num_classes))
 
+def resnet18_half(num_classes=6):
+    """torchvision's resnet18 at half width (32–256 channels), built with its own _make_layer: the same names."""
+    nn, block = torch.nn, torchvision.models.resnet.BasicBlock
+    model = torchvision.models.resnet18()
+    model.inplanes = 32
+    model.conv1, model.bn1 = nn.Conv2d(3, 32, 7, 2, 3, bias=False), nn.BatchNorm2d(32)
+    model.layer1 = model._make_layer(block, 32, 2)
+    model.layer2 = model._make_layer(block, 64, 2, stride=2)
+    model.layer3 = model._make_layer(block, 128, 2, stride=2)
+    model.layer4 = model._make_layer(block, 256, 2, stride=2)
+    model.fc = nn.Linear(256, num_classes)
+    return model
+
 def enc(x):
     x = x.detach().float().contiguous()
     return {"shape": list(x.shape), "data": [float("%.9g" % v) for v in x.reshape(-1).tolist()]}
@@ -32,7 +45,7 @@ def main():
     golden = {"generator": "scripts/goldens/models.py", "torch": torch.__version__, "torchvision": torchvision.__version__,
               "input": enc(x), "logits": {}, "weight_probe": {}}
     models = {"shapes_cnn": shapes_cnn(), "resnet18": torchvision.models.resnet18(), "resnet50": torchvision.models.resnet50(),
-              "convnext_tiny": torchvision.models.convnext_tiny()}
+              "convnext_tiny": torchvision.models.convnext_tiny(), "resnet18_half": resnet18_half()}
     for arch, model in models.items():
         fill(model)
         # The reference is torchvision's architecture evaluated in float64: float32 PyTorch itself differs from it

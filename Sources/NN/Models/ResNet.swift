@@ -17,11 +17,13 @@ public final class ResNet: Module {
 
     public enum Depth: Int, Sendable { case resnet18 = 18, resnet34 = 34, resnet50 = 50 }
 
+    /// `width` is layer1's channel count (torchvision: 64), the stem's too; each later stage doubles it. Half width
+    /// (32) costs a quarter of the multiply-adds and keeps every name of torchvision's state dict.
     /// `dilate[i]` trades the stride of layer i+2 for dilation (torchvision's replace_stride_with_dilation),
     /// keeping resolution for dense prediction.
     /// `regularization` adds dropout before `fc`, DropBlock after each block of layer3 and layer4, and stochastic
     /// depth on every block's residual branch.
-    public init(_ depth: Depth, classes: Int? = 1000, dilate: [Bool] = [false, false, false], seed: UInt64 = 0,
+    public init(_ depth: Depth, classes: Int? = 1000, width: Int = 64, dilate: [Bool] = [false, false, false], seed: UInt64 = 0,
                 regularization: Regularization = Regularization()) {
         let rng = RandomSource(seed: seed)
         let (blocks, bottleneck): ([Int], Bool) = switch depth {
@@ -30,10 +32,11 @@ public final class ResNet: Module {
         case .resnet50: ([3, 4, 6, 3], true)
         }
         let expansion = bottleneck ? 4 : 1
-        stageChannels = [64, 128, 256, 512].map { $0 * expansion }
-        conv1 = Conv2d(3, 64, kernel: 7, stride: 2, padding: 3, bias: false, rng: rng)
-        bn1 = BatchNorm2d(64)
-        var inplanes = 64, dilation = 1, blockIndex = 0
+        let planes = [width, 2 * width, 4 * width, 8 * width]
+        stageChannels = planes.map { $0 * expansion }
+        conv1 = Conv2d(3, width, kernel: 7, stride: 2, padding: 3, bias: false, rng: rng)
+        bn1 = BatchNorm2d(width)
+        var inplanes = width, dilation = 1, blockIndex = 0
         let totalBlocks = blocks.reduce(0, +)
         func stage(_ planes: Int, _ count: Int, stride: Int, dilate: Bool = false, dropBlock: Bool = false) -> Sequential {
             let previousDilation = dilation
@@ -58,12 +61,12 @@ public final class ResNet: Module {
                 return block
             })
         }
-        layer1 = stage(64, blocks[0], stride: 1)
-        layer2 = stage(128, blocks[1], stride: 2, dilate: dilate[0])
-        layer3 = stage(256, blocks[2], stride: 2, dilate: dilate[1], dropBlock: true)
-        layer4 = stage(512, blocks[3], stride: 2, dilate: dilate[2], dropBlock: true)
+        layer1 = stage(planes[0], blocks[0], stride: 1)
+        layer2 = stage(planes[1], blocks[1], stride: 2, dilate: dilate[0])
+        layer3 = stage(planes[2], blocks[2], stride: 2, dilate: dilate[1], dropBlock: true)
+        layer4 = stage(planes[3], blocks[3], stride: 2, dilate: dilate[2], dropBlock: true)
         dropout = regularization.dropout > 0 ? Dropout(regularization.dropout, rng: regularization.noise) : nil
-        fc = classes.map { Linear(512 * expansion, $0, rng: rng) }
+        fc = classes.map { Linear(planes[3] * expansion, $0, rng: rng) }
     }
 
     override public func forward(_ x: Tensor) -> Tensor {

@@ -1,6 +1,9 @@
 /// The architectures `fovea` knows by name (the `--model ARCH` of the CLI contract).
 public enum Architecture: String, CaseIterable, Sendable {
     case shapes_cnn, resnet18, resnet34, resnet50, convnext_tiny, convnext_nano
+    /// resnet18 at half width (32–256 channels, torchvision's names): a quarter of the multiply-adds, for small
+    /// images on a CPU budget (the shapes goal of docs/training.md).
+    case resnet18_half
     case deeplabv3plus_resnet18, deeplabv3plus_resnet50, unet_small
     case centernet_resnet18
 
@@ -8,7 +11,7 @@ public enum Architecture: String, CaseIterable, Sendable {
 
     public var task: Task {
         switch self {
-        case .shapes_cnn, .resnet18, .resnet34, .resnet50, .convnext_tiny, .convnext_nano: .classification
+        case .shapes_cnn, .resnet18, .resnet18_half, .resnet34, .resnet50, .convnext_tiny, .convnext_nano: .classification
         case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .unet_small: .segmentation
         case .centernet_resnet18: .detection
         }
@@ -21,6 +24,7 @@ public enum Architecture: String, CaseIterable, Sendable {
         return switch self {
         case .shapes_cnn: shapesCNN(classes: classes ?? 6, seed: seed, regularization: r)
         case .resnet18: ResNet(.resnet18, classes: classes ?? 1000, seed: seed, regularization: r)
+        case .resnet18_half: ResNet(.resnet18, classes: classes ?? 6, width: 32, seed: seed, regularization: r)
         case .resnet34: ResNet(.resnet34, classes: classes ?? 1000, seed: seed, regularization: r)
         case .resnet50: ResNet(.resnet50, classes: classes ?? 1000, seed: seed, regularization: r)
         case .convnext_tiny: ConvNeXt(.tiny, classes: classes ?? 1000, seed: seed, regularization: r)
@@ -48,7 +52,7 @@ public enum Architecture: String, CaseIterable, Sendable {
     public var classifierKey: String {
         switch self {
         case .shapes_cnn: "10.weight"
-        case .resnet18, .resnet34, .resnet50: "fc.weight"
+        case .resnet18, .resnet18_half, .resnet34, .resnet50: "fc.weight"
         case .convnext_tiny, .convnext_nano: "classifier.2.weight"
         case .deeplabv3plus_resnet18, .deeplabv3plus_resnet50, .unet_small: "classifier.weight"
         case .centernet_resnet18: "heatmap.2.weight"
