@@ -102,13 +102,14 @@ import Testing
         #expect(run.status == 1 && run.err == "fovea: \(config):3: annotations: no such file or folder 'nope.json'\n", "\(run.err)")
     }
 
-    /// The committed example configs for the dense tasks train through the same command (here on the small committed
-    /// samples, two steps at 64×64), reporting the task's metric.
-    @Test(arguments: [("shapes_detection.yaml", "/tmp/fovea-shapes-detection", "val_ap50"),
+    /// The committed example configs train through the command (here on the small committed samples, two steps at
+    /// 64×64), reporting the task's metric.
+    @Test(arguments: [("shapes_classification.yaml", "/tmp/fovea-shapes-classification", "val_acc"),
+                      ("shapes_detection.yaml", "/tmp/fovea-shapes-detection", "val_ap50"),
                       ("shapes_segmentation.yaml", "/tmp/fovea-shapes-segmentation", "val_miou")])
-    func denseExampleConfigsTrain(_ name: String, _ generated: String, _ metric: String) throws {
+    func exampleConfigsTrain(_ name: String, _ generated: String, _ metric: String) throws {
         let folder = try temporaryFolder()
-        let sample = repositoryRoot.appendingPathComponent("fixtures/shapes/" + (metric == "val_ap50" ? "detection" : "segmentation")).path
+        let sample = repositoryRoot.appendingPathComponent("fixtures/shapes/" + generated.replacingOccurrences(of: "/tmp/fovea-shapes-", with: "")).path
         var text = try String(contentsOf: repositoryRoot.appendingPathComponent("fixtures/training/\(name)"), encoding: .utf8)
             .replacingOccurrences(of: generated, with: sample)
         for (key, value) in [("image_size", "64"), ("batch_size", "4"), ("steps", "2"), ("eval_every", "2"), ("val_fraction", "0.3")] {
