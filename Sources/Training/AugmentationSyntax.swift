@@ -7,6 +7,7 @@ import Yams
 ///       - horizontal_flip                     # every parameter at its default
 ///       - rotation: {max_degrees: 15, probability: 0.5}
 ///       - color_jitter: {brightness: 0.3}
+///       - zoom_out: {max_scale: 1.6, probability: 0.3, reflect: true}
 ///
 /// Each item names one step, alone or with a mapping of parameters; an unknown step or parameter, a value of the
 /// wrong type, or one `AugmentationFit` refuses for classification, is an error naming the file, line and item.
@@ -32,6 +33,9 @@ enum AugmentationSyntax {
             .colorJitter(brightness: $0[0], contrast: $0[1], saturation: $0[2], probability: $0[3])
         },
         "elastic": Step(parameters: [("alpha", 4), ("sigma", 6), ("probability", 1)]) { .elastic(alpha: $0[0], sigma: $0[1], probability: $0[2]) },
+        "zoom_out": Step(parameters: [("max_scale", 4), ("probability", 0.5), ("reflect", 0)]) {
+            .zoomOut(maxScale: $0[0], probability: $0[1], reflect: $0[2] != 0)
+        },
     ]
 
     static func parse(_ node: Node, file: String) throws(ConfigError) -> [Augmentation] {
@@ -60,7 +64,9 @@ enum AugmentationSyntax {
                     guard let slot = step.parameters.firstIndex(where: { $0.name == parameter }) else {
                         throw ConfigError("\(at(key, "\(label).\(name)")): unknown parameter '\(parameter)' (known: \(step.parameters.map(\.name).joined(separator: ", ")))")
                     }
-                    guard case .scalar(let s) = value, let number = Double(s.string), number.isFinite, number >= 0 else {
+                    // true and false stand for 1 and 0 (switches such as zoom_out's reflect).
+                    guard case .scalar(let s) = value, let number = Double(s.string) ?? ["true": 1, "false": 0][s.string.lowercased()],
+                          number.isFinite, number >= 0 else {
                         throw ConfigError("\(at(key, "\(label).\(name).\(parameter)")): expected a non-negative number, got \(describe(value))")
                     }
                     values[slot] = number
@@ -94,6 +100,7 @@ enum AugmentationSyntax {
             case .randomResizedCrop(let w, let h, let a, let b, let c, let d): ("random_resized_crop", [Double(w), Double(h), a, b, c, d])
             case .colorJitter(let b, let c, let s, let p): ("color_jitter", [b, c, s, p])
             case .elastic(let a, let s, let p): ("elastic", [a, s, p])
+            case .zoomOut(let m, let p, let r): ("zoom_out", [m, p, r ? 1 : 0])
             }
             let names = AugmentationSyntax.steps[name]!.parameters.map(\.name)
             return name + " {" + zip(names, values).map { "\($0): \($1)" }.joined(separator: ", ") + "}"

@@ -162,6 +162,10 @@ extension TrainingConfig {
         if steps < 1 { throw ConfigError("\(at("steps")): must be at least 1") }
         if batchSize < 1 { throw ConfigError("\(at("batch_size")): must be at least 1") }
         if imageSize < 8 { throw ConfigError("\(at("image_size")): must be at least 8") }
+        // The steps were checked for range as they were read; what depends on the task only now that it is known.
+        if let steps = augmentation, let problem = AugmentationFit.problems(steps, task: task.fixtureTask).first {
+            throw ConfigError("\(at("augmentation")): \(problem)")
+        }
         if !(0..<1).contains(valFraction) { throw ConfigError("\(at("val_fraction")): must lie in [0, 1)") }
         if !gradientCheckpointing.isEmpty, let architecture = Architecture(rawValue: model) {
             let built = architecture.make(classes: 2)

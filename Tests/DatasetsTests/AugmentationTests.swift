@@ -1,4 +1,4 @@
-import Datasets
+@testable import Datasets
 import Foundation
 import Testing
 
@@ -65,6 +65,8 @@ import Testing
         // Crops of at least 20 % of the area, resized to 32 × 32, magnify areas up to 1024 / 384 = 2.7 times.
         ("resized crop", .randomResizedCrop(width: 32, height: 32, minScale: 0.2, maxScale: 1, minRatio: 0.75, maxRatio: 1.33), 1.5, 120),
         ("elastic", .elastic(alpha: 3, sigma: 5, probability: 1), 0.0, 50),
+        // Shrunk up to 2×: edges land between pixels (bilinear image, nearest masks).
+        ("zoom-out", .zoomOut(maxScale: 2, probability: 1, reflect: false), 1.0, 50),
     ])
     func geometricStepsMoveBoxesAndMasksWithThePixels(name: String, step: Augmentation, slack: Double, droppedBelow: Int) {
         let pipeline = AugmentationPipeline(steps: [step])
@@ -72,6 +74,24 @@ import Testing
             Self.expectAligned(pipeline.apply(Self.rectangleScene(), seed: seed), slack: slack, droppedBelow: droppedBelow,
                                "\(name), seed \(seed)")
         }
+    }
+
+    /// Zoom-out shrinks the frame by 1/r into a random place of the same size: the box scales by 1/r and stays inside,
+    /// pixels outside the shrunk image read the fill, or with reflect the image mirrored at its edge, the mask alike.
+    @Test func zoomOutShrinksIntoTheFrame() {
+        let scene = Self.rectangleScene()
+        for seed in UInt64(0)..<8 {
+            let filled = AugmentationPipeline(steps: [.zoomOut(maxScale: 3, probability: 1, reflect: false)], fill: 0.5).apply(scene, seed: seed)
+            let box = try! #require(filled.boxes.first)
+            let r = 14 / box.width
+            #expect(r >= 1 && r <= 3 && abs(box.height - 10 / r) < 1e-9, "seed \(seed): \(box)")
+            #expect(filled.image[0, 0, 0] == 0.5 || filled.image[0, 39, 47] == 0.5 || r < 1.05, "seed \(seed): a border reads the fill")
+            let mirrored = AugmentationPipeline(steps: [.zoomOut(maxScale: 3, probability: 1, reflect: true)]).apply(scene, seed: seed)
+            #expect(mirrored.boxes == filled.boxes, "the same draw places the image alike")
+            #expect(!mirrored.mask!.labels.contains(SegmentationMask.ignoreIndex), "a mirrored border is labelled, not ignored")
+            Self.expectAligned(mirrored, slack: 40, "zoom-out with reflection, seed \(seed)")
+        }
+        #expect((0..<8).map { Sampling.mirrored($0 - 3, 4) } == [3, 2, 1, 0, 1, 2, 3, 2])
     }
 
     @Test func boxesLeavingTheImageAreDropped() {

@@ -15,6 +15,7 @@ import Training
               - random_resized_crop: {min_scale: 0.5}
               - vertical_flip: {probability: 0.25}
               - elastic: {alpha: 2}
+              - zoom_out: {max_scale: 1.6, probability: 0.3, reflect: true}
             image_size: 48
             """, file: "c.yaml")
         #expect(config.augmentation == [
@@ -24,6 +25,7 @@ import Training
             .randomResizedCrop(width: 48, height: 48, minScale: 0.5, maxScale: 1, minRatio: 0.75, maxRatio: 4.0 / 3),
             .verticalFlip(probability: 0.25),
             .elastic(alpha: 2, sigma: 6, probability: 1),
+            .zoomOut(maxScale: 1.6, probability: 0.3, reflect: true),
         ])
         let hparams = Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) })
         #expect(hparams["augmentation"]?.hasPrefix("[horizontal_flip {probability: 0.5}, rotation {max_degrees: 15.0, probability: 0.5}") == true)
@@ -33,7 +35,7 @@ import Training
 
     @Test func mistakesNameFileLineAndItem() {
         let cases = [
-            ("data: d\naugmentation:\n  - flip\n", "c.yaml:3: augmentation[0]: unknown step 'flip' (known: color_jitter, elastic, horizontal_flip, random_resized_crop, rotation, vertical_flip)"),
+            ("data: d\naugmentation:\n  - flip\n", "c.yaml:3: augmentation[0]: unknown step 'flip' (known: color_jitter, elastic, horizontal_flip, random_resized_crop, rotation, vertical_flip, zoom_out)"),
             ("data: d\naugmentation:\n  - horizontal_flip\n  - rotation: {degrees: 10}\n", "c.yaml:4: augmentation[1].rotation: unknown parameter 'degrees' (known: max_degrees, probability)"),
             ("data: d\naugmentation:\n  - rotation:\n      max_degrees: ten\n", "c.yaml:4: augmentation[0].rotation.max_degrees: expected a non-negative number, got 'ten'"),
             ("data: d\naugmentation:\n  - horizontal_flip: {probability: 2}\n", "c.yaml:3: augmentation[0] horizontal_flip: probability must lie in [0, 1], got 2.0"),

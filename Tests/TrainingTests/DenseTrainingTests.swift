@@ -107,6 +107,8 @@ import Training
             ("data: \(images)\nmodel: resnet18\nmasks: \(images)\n",
              "c.yaml:3: masks: only for segmentation models (resnet18 is a classification model)"),
             ("data: \(images)\nmodel: unet_small\n", "c.yaml:2: model: unet_small is a segmentation model: `masks:` (the folder of class-index PNG masks) is required"),
+            ("data: \(images)\nmodel: centernet_resnet18\nannotations: \(annotations)\naugmentation:\n  - zoom_out: {reflect: true}\n",
+             "c.yaml:4: augmentation: augmentation[0] zoom_out: reflect mirrors objects near the edge into the border without their boxes; use reflect: false for detection"),
             ("data: \(images)\nmodel: centernet_resnet18\nannotations: \(annotations)\ndropout: 0.2\n",
              "c.yaml:4: dropout: not available for detection models (centernet_resnet18 is a detection model)"),
             ("data: \(images)\nmodel: centernet_resnet18\nannotations: \(annotations)\nbest_metric: val_acc\n",

@@ -27,6 +27,7 @@ p.add_argument("--width", type=float, default=0.5); p.add_argument("--size", typ
 p.add_argument("--focal", type=float, default=0); p.add_argument("--label-smoothing", type=float, default=0.05)
 p.add_argument("--pool", type=int, default=1); p.add_argument("--select-after", type=int, default=0)
 p.add_argument("--erase", type=float, default=0); p.add_argument("--zoom-out", type=float, default=0)
+p.add_argument("--zoom-border", default="reflect", choices=["reflect", "black"])
 p.add_argument("--threads", type=int, default=2); p.add_argument("--seed", type=int, default=0)
 a = p.parse_args()
 torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
@@ -35,6 +36,7 @@ manifest = json.load(open(f"{a.root}/manifest.json"))
 classes = sorted({e["file"].split("/")[0] for e in manifest})
 X = torch.tensor(np.stack([np.asarray(Image.open(f"{a.root}/{e['file']}").convert("RGB")) for e in manifest]))
 X = X.permute(0, 3, 1, 2).float() / 255
+black = -X.mean((0, 2, 3), keepdim=True)[0] / X.std((0, 2, 3), keepdim=True)[0]  # 0 in image units, normalised
 X = (X - X.mean((0, 2, 3), keepdim=True)) / X.std((0, 2, 3), keepdim=True)
 if a.size != X.shape[-1]: X = F.interpolate(X, size=(a.size, a.size), mode="bilinear", align_corners=False)
 Y = torch.tensor([classes.index(e["file"].split("/")[0]) for e in manifest])
@@ -110,7 +112,10 @@ for step in range(a.steps):
         for i in np.where((torch.rand(len(y), generator=g) < a.zoom_out).numpy())[0]:
             side = int(64 * (1 + 0.6 * torch.rand(1, generator=g).item())); pad = side - 64
             left, top = int(torch.randint(0, pad + 1, (1,), generator=g)), int(torch.randint(0, pad + 1, (1,), generator=g))
-            padded = F.pad(x[i:i + 1], (left, pad - left, top, pad - top), mode="reflect")
+            if a.zoom_border == "reflect":
+                padded = F.pad(x[i:i + 1], (left, pad - left, top, pad - top), mode="reflect")
+            else:  # black in image units, as Fovea's default fill
+                padded = F.pad(x[i:i + 1] - black, (left, pad - left, top, pad - top)) + black
             x[i] = F.interpolate(padded, size=(64, 64), mode="area")[0]
     if a.erase:  # torchvision's RandomErasing: area 2–33 %, aspect 0.3–3.3, random normal values, probability --erase
         for i in np.where((torch.rand(len(y), generator=g) < a.erase).numpy())[0]:

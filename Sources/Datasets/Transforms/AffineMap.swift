@@ -26,21 +26,25 @@ public struct AffineMap: Sendable, Equatable {
         return AffineMap(a: ia, b: ib, c: -(ia * c + ib * f), d: id, e: ie, f: -(id * c + ie * f))
     }
 
-    /// Warps a sample into a `width` × `height` frame: the image bilinearly (outside pixels read as `fill`), the
-    /// masks by nearest neighbour, each box as the bounding box of its mapped corners, clipped.
-    func warp(_ sample: AnnotatedSample, width: Int, height: Int, fill: Float, minVisible: Double) -> AnnotatedSample {
+    /// Warps a sample into a `width` × `height` frame: the image bilinearly (outside pixels read as `fill`, or with
+    /// `reflect` as the image mirrored at its edges), the masks by nearest neighbour (mirrored alike), each box as the
+    /// bounding box of its mapped corners, clipped.
+    func warp(_ sample: AnnotatedSample, width: Int, height: Int, fill: Float, minVisible: Double, reflect: Bool = false) -> AnnotatedSample {
         let back = inverse
         var image = PlanarImage(width: width, height: height, channels: sample.image.channels)
         for y in 0..<height {
             for x in 0..<width {
                 let source = back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
                 for channel in 0..<image.channels {
-                    image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: source.x - 0.5, y: source.y - 0.5, fill: fill)
+                    image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: source.x - 0.5, y: source.y - 0.5, fill: fill,
+                                                             reflect: reflect)
                 }
             }
         }
+        let (sourceWidth, sourceHeight) = (Double(sample.image.width), Double(sample.image.height))
         let moved = NearestRemap.annotations(of: sample, width: width, height: height) { x, y in
-            back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
+            let source = back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
+            return reflect ? (Sampling.mirrored(source.x, sourceWidth), Sampling.mirrored(source.y, sourceHeight)) : source
         }
         let boxes = sample.boxes.map { box -> LabeledBox? in
             let corners = [(box.x, box.y), (box.x + box.width, box.y), (box.x, box.y + box.height), (box.x + box.width, box.y + box.height)]
@@ -54,15 +58,28 @@ public struct AffineMap: Sendable, Equatable {
 }
 
 enum Sampling {
-    /// Bilinear read at continuous sample coordinates (pixel centres at integers); taps outside read `fill`.
-    static func bilinear(_ image: PlanarImage, channel: Int, x: Double, y: Double, fill: Float) -> Float {
+    /// Bilinear read at continuous sample coordinates (pixel centres at integers); taps outside read `fill`, or with
+    /// `reflect` the pixel mirrored about the edge pixel (PyTorch's "reflect" padding: the edge is not repeated).
+    static func bilinear(_ image: PlanarImage, channel: Int, x: Double, y: Double, fill: Float, reflect: Bool = false) -> Float {
         let x0 = Int(x.rounded(.down)), y0 = Int(y.rounded(.down))
         let fx = Float(x - Double(x0)), fy = Float(y - Double(y0))
         func tap(_ tx: Int, _ ty: Int) -> Float {
-            tx >= 0 && ty >= 0 && tx < image.width && ty < image.height ? image[channel, ty, tx] : fill
+            if reflect { return image[channel, mirrored(ty, image.height), mirrored(tx, image.width)] }
+            return tx >= 0 && ty >= 0 && tx < image.width && ty < image.height ? image[channel, ty, tx] : fill
         }
         let top = tap(x0, y0) * (1 - fx) + tap(x0 + 1, y0) * fx
         let bottom = tap(x0, y0 + 1) * (1 - fx) + tap(x0 + 1, y0 + 1) * fx
         return top * (1 - fy) + bottom * fy
     }
+
+    /// Index `i` reflected into 0..<n about the edge pixels (…, 2, 1, 0, 1, 2, … n−2, n−1, n−2, …).
+    static func mirrored(_ i: Int, _ n: Int) -> Int {
+        guard n > 1 else { return 0 }
+        let period = 2 * (n - 1), folded = ((i % period) + period) % period
+        return folded < n ? folded : period - folded
+    }
+
+    /// A continuous coordinate (pixel (i) covers [i, i+1)) reflected the same way: the pixel it falls in, mirrored,
+    /// at its centre.
+    static func mirrored(_ x: Double, _ n: Double) -> Double { Double(mirrored(Int(x.rounded(.down)), Int(n))) + 0.5 }
 }

@@ -15,6 +15,11 @@ public enum Augmentation: Codable, Sendable, Equatable {
     /// Smooth random displacement (Simard et al. 2003): uniform noise in ±1 smoothed by a Gaussian of `sigma`
     /// pixels, scaled by `alpha` pixels.
     case elastic(alpha: Double, sigma: Double, probability: Double)
+    /// torchvision's RandomZoomOut followed by a resize back to the image's size: the image shrunk by a factor
+    /// uniform in [1, `maxScale`] at a uniformly random place in its own frame, which makes objects smaller (the
+    /// small-object cases). The border reads `fill`, or with `reflect` the image mirrored at its edges (no
+    /// artificial frame; masks mirror with it, so it suits classification and segmentation, not boxes).
+    case zoomOut(maxScale: Double, probability: Double, reflect: Bool)
 }
 
 /// The augmentations of one task, applied in order, reproducible from a seed.
@@ -84,6 +89,12 @@ public struct AugmentationPipeline: Codable, Sendable, Equatable {
             guard random.uniform(0, 1) < probability else { return sample }
             let field = ElasticField(width: width, height: height, alpha: alpha, sigma: sigma, random: &random)
             return field.warp(sample, fill: fill, minVisible: minVisibleBoxArea)
+        case .zoomOut(let maxScale, let probability, let reflect):
+            guard random.uniform(0, 1) < probability else { return sample }
+            let shrink = 1 / random.uniform(1, maxScale)
+            let left = random.uniform(0, Double(width) * (1 - shrink)), top = random.uniform(0, Double(height) * (1 - shrink))
+            return AffineMap(a: shrink, b: 0, c: left, d: 0, e: shrink, f: top)
+                .warp(sample, width: width, height: height, fill: fill, minVisible: minVisibleBoxArea, reflect: reflect)
         }
     }
 

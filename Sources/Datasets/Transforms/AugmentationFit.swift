@@ -12,7 +12,8 @@ public enum AugmentationFit {
     /// Every problem of `steps` for `task`. Parameters must be in range for every task. `textLike` content (text
     /// lines, digits, documents) rules out flips (mirrored text is not text), rotations beyond ±5° and crops that
     /// change the aspect ratio (they distort glyphs; letterbox instead). Segmentation and detection accept every
-    /// geometric step, because masks and boxes move with the pixels.
+    /// geometric step, because masks and boxes move with the pixels — except a reflecting zoom-out for detection,
+    /// whose mirrored border would show objects without boxes.
     public static func problems(_ steps: [Augmentation], task: ShapesFixture.Task, textLike: Bool = false) -> [Problem] {
         var problems: [Problem] = []
         for (index, step) in steps.enumerated() {
@@ -30,7 +31,11 @@ public enum AugmentationFit {
                 break
             }
         }
-        _ = task  // every task accepts every step today; kept so rules can depend on it without an API change
+        for (index, step) in steps.enumerated() {
+            guard task == .detection, case .zoomOut(_, _, reflect: true) = step else { continue }
+            problems.append(Problem(step: index, name: step.configName,
+                                    reason: "reflect mirrors objects near the edge into the border without their boxes; use reflect: false for detection"))
+        }
         return problems
     }
 
@@ -58,6 +63,9 @@ public enum AugmentationFit {
             probability(p)
             if !(alpha >= 0) { reasons.append("alpha must not be negative, got \(alpha)") }
             if !(sigma > 0) { reasons.append("sigma must be positive, got \(sigma)") }
+        case .zoomOut(let maxScale, let p, _):
+            probability(p)
+            if !(1...16).contains(maxScale) { reasons.append("max_scale must lie in [1, 16], got \(maxScale)") }
         }
         return reasons
     }
@@ -73,6 +81,7 @@ extension Augmentation {
         case .randomResizedCrop: "random_resized_crop"
         case .colorJitter: "color_jitter"
         case .elastic: "elastic"
+        case .zoomOut: "zoom_out"
         }
     }
 }
