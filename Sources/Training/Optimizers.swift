@@ -92,40 +92,15 @@ public final class AdamW: Optimizer {
                 guard let g = p.grad else { continue }
                 let state = moments[ObjectIdentifier(p)] ?? (Tensor(zeros: p.shape), Tensor(zeros: p.shape))
                 moments[ObjectIdentifier(p)] = state
-                Self.update(p.data, gradient: g.data, m: state.m.data, v: state.v.data, count: p.count,
-                            decay: decay, b1: b1, b2: b2, stepSize: stepSize, correction2: correction2, eps: eps)
+                let x = p.data, d = g.data, m = state.m.data, v = state.v.data
+                for i in 0..<p.count {
+                    x[i] *= decay
+                    m[i] += (1 - b1) * (d[i] - m[i])
+                    v[i] = b2 * v[i] + (1 - b2) * d[i] * d[i]
+                    x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
+                }
                 p.storage.markMutated()
             }
-        }
-    }
-}
-
-extension AdamW {
-    /// One parameter's update, 16 lanes at a time (a square root and a division per weight: scalar, they were the
-    /// optimizer's whole cost), then the tail. Every lane computes exactly the scalar expression, so results are
-    /// bit for bit the scalar loop's.
-    static func update(_ x: UnsafeMutablePointer<Float>, gradient d: UnsafeMutablePointer<Float>, m: UnsafeMutablePointer<Float>,
-                       v: UnsafeMutablePointer<Float>, count: Int, decay: Float, b1: Float, b2: Float, stepSize: Float,
-                       correction2: Float, eps: Float) {
-        typealias Lanes = SIMD16<Float>
-        func load(_ p: UnsafeMutablePointer<Float>, _ i: Int) -> Lanes { UnsafeRawPointer(p + i).loadUnaligned(as: Lanes.self) }
-        func store(_ value: Lanes, _ p: UnsafeMutablePointer<Float>, _ i: Int) { UnsafeMutableRawPointer(p + i).storeBytes(of: value, as: Lanes.self) }
-        var i = 0
-        while i + Lanes.scalarCount <= count {
-            let g = load(d, i)
-            var mi = load(m, i), vi = load(v, i)
-            mi += (1 - b1) * (g - mi)
-            vi = b2 * vi + (1 - b2) * g * g
-            let xi = load(x, i) * decay - stepSize * mi / (vi.squareRoot() / correction2 + eps)
-            store(mi, m, i); store(vi, v, i); store(xi, x, i)
-            i += Lanes.scalarCount
-        }
-        while i < count {
-            x[i] *= decay
-            m[i] += (1 - b1) * (d[i] - m[i])
-            v[i] = b2 * v[i] + (1 - b2) * d[i] * d[i]
-            x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
-            i += 1
         }
     }
 }
