@@ -22,9 +22,13 @@ public enum ImageCodecs {
         try decode(try contents(of: path), file: path, limits: limits)
     }
 
-    static func contents(of path: String) throws(ImageCodecError) -> Data {
+    /// The file's bytes, or its first `limit` bytes.
+    static func contents(of path: String, upTo limit: Int? = nil) throws(ImageCodecError) -> Data {
         do {
-            return try Data(contentsOf: URL(fileURLWithPath: path))
+            guard let limit else { return try Data(contentsOf: URL(fileURLWithPath: path)) }
+            let handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path))
+            defer { try? handle.close() }
+            return try handle.read(upToCount: limit) ?? Data()
         } catch {
             let exists = FileManager.default.fileExists(atPath: path)
             throw ImageCodecError(file: path, problem: exists ? "cannot read the file" : "no such file")
@@ -47,9 +51,15 @@ public enum ImageCodecs {
     }
 
     /// Width and height of the image at `path` from its header alone (nothing decoded): checking a whole
-    /// dataset's sizes before training costs a read per file, not a decode.
+    /// dataset's sizes before training costs a short read per file, not a decode.
     public static func size(path: String) throws(ImageCodecError) -> (width: Int, height: Int) {
-        let data = try contents(of: path)
+        // The header is in the first bytes (a JPEG's frame header follows its EXIF block, rarely past 64 KiB): read
+        // those, and the whole file only when they do not hold it (then its error is the one reported).
+        if let size = try? size(of: contents(of: path, upTo: 1 << 16), file: path) { return size }
+        return try size(of: contents(of: path), file: path)
+    }
+
+    private static func size(of data: Data, file path: String) throws(ImageCodecError) -> (width: Int, height: Int) {
         let format = try format(of: data, file: path)
         let size = data.withUnsafeBytes { bytes in
             Result { () throws(ImageCodecError) -> (width: Int, height: Int) in

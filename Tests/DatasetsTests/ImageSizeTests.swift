@@ -19,6 +19,20 @@ import Testing
         #expect(size.width == expected.width && size.height == expected.height)
     }
 
+    /// Two 40 kB comment segments after the start marker push a JPEG's frame header past the 64 KiB read first.
+    @Test func aHeaderPastTheFirstReadIsFoundInTheWholeFile() throws {
+        let source = try Data(contentsOf: URL(fileURLWithPath: Goldens.path("fixtures/jpeg/rgb-420.jpg")))
+        let comment = Data([0xFF, 0xFE, 0x9C, 0x42]) + Data(repeating: 0x20, count: 0x9C42 - 2)
+        let padded = source.prefix(2) + comment + comment + source.dropFirst(2)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-size-far-\(getpid()).jpg").path
+        try padded.write(to: URL(fileURLWithPath: path))
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(2 + 2 * comment.count > 1 << 16, "the frame header starts past the first read")
+        let size = try ImageCodecs.size(path: path)
+        #expect(size.width == 40 && size.height == 24)
+        #expect(try ImageCodecs.read(path: path).width == 40, "the padded file is still a valid JPEG")
+    }
+
     @Test func aFileThatIsNoImageIsRefusedByName() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-size-\(getpid()).png").path
         try Data("not an image".utf8).write(to: URL(fileURLWithPath: path))
