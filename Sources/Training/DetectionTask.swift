@@ -12,6 +12,8 @@ final class DetectionTask: TrainingTask {
     let data: TaskData
     let batchOrder: BatchOrder
     let validation: [Int]
+    /// Built once: every evaluation scores against the same images.
+    let validationTruth: CocoGroundTruth
     let samples: DenseSamples
     let coder: CenterNetCoder
 
@@ -25,6 +27,7 @@ final class DetectionTask: TrainingTask {
         let split = BatchOrder.split(count: dataset.entries.count, validationFraction: config.valFraction, seed: seed)
         batchOrder = BatchOrder(training: split.training, batchSize: config.batchSize, seed: seed)
         validation = split.validation
+        validationTruth = Self.groundTruth(dataset, validation: split.validation)
         coder = CenterNetCoder(classes: dataset.classes.count)
         let entries = dataset.entries
         samples = DenseSamples(config) { index in
@@ -93,7 +96,7 @@ final class DetectionTask: TrainingTask {
             }
         }
         let stats: [Double]
-        do { stats = try CocoEvaluator.evaluate(groundTruth: groundTruth(), detections: detections, iouType: .bbox).stats }
+        do { stats = try CocoEvaluator.evaluate(groundTruth: validationTruth, detections: detections, iouType: .bbox).stats }
         catch { throw TrainingError("COCO evaluation of the validation detections: \(error)") }
         return TaskEvaluation(valLoss: lossSum / Double(validation.count), metrics: [("val_ap50", stats[1]), ("val_map", stats[0])],
                               picture: pictures.isEmpty ? nil : samples.grid.tile(pictures, frames: pictures.map { _ in ValidationGrid.neutral }))
@@ -111,7 +114,8 @@ final class DetectionTask: TrainingTask {
     private func targetsBoxes(_ index: Int) -> [LabeledBox] { (try? samples.sample(index, augmentSeed: nil).boxes) ?? [] }
 
     /// The validation images' ground truth, as the COCO evaluator reads it.
-    private func groundTruth() -> CocoGroundTruth {
+    /// The validation images' annotations as COCO ground truth, for the evaluator.
+    private static func groundTruth(_ dataset: COCODetectionDataset, validation: [Int]) -> CocoGroundTruth {
         let entries = validation.map { dataset.entries[$0] }
         let all = dataset.instances.annotations
         return CocoGroundTruth(
