@@ -73,12 +73,8 @@ public final class BatchNorm2d: Module {
                              training: false, momentum: momentum, eps: eps)
         }
         num_batches_tracked.tensor.data[0] += 1
-        let y = batchNorm(x, weight: weight, bias: bias, runningMean: running_mean.tensor, runningVar: running_var.tensor,
-                          training: true, momentum: momentum, eps: eps)
-        // The running statistics moved in place: what folded them (an InferencePlan) must see a new version.
-        running_mean.tensor.storage.markMutated()
-        running_var.tensor.storage.markMutated()
-        return y
+        return batchNorm(x, weight: weight, bias: bias, runningMean: running_mean.tensor, runningVar: running_var.tensor,
+                         training: true, momentum: momentum, eps: eps)
     }
 }
 

@@ -39,6 +39,11 @@ public func batchNorm(_ x: Tensor, weight: Tensor?, bias: Tensor?, runningMean: 
             }
         }
     }
+    // The running statistics moved in place: whatever folded them (an InferencePlan) must see a new version.
+    if training, let runningMean, let runningVar {
+        runningMean.storage.markMutated()
+        runningVar.storage.markMutated()
+    }
     let inputs = [x] + [weight, bias].compactMap { $0 }
     return Tensor.result(y, inputs) { g in
         let dx = Tensor.empty(x.shape), dgamma = Tensor.empty([c]), dbeta = Tensor.empty([c])
