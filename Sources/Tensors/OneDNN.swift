@@ -104,9 +104,7 @@ final class DNNLConvolution: @unchecked Sendable {
             return pd
         }
         // Winograd where asked and applicable (the key says), direct where this CPU has no Winograd kernel.
-        let winograd = key.winograd
-            && key.stride == [1, 1] && key.dilation == [1, 1]
-        guard let forwardPD = (winograd ? forward(dnnl_convolution_winograd) : nil) ?? forward(dnnl_convolution_direct) else {
+        guard let forwardPD = (key.winograd ? forward(dnnl_convolution_winograd) : nil) ?? forward(dnnl_convolution_direct) else {
             preconditionFailure("oneDNN has no convolution for \(key)")
         }
         defer { dnnl_primitive_desc_destroy(forwardPD) }  // the backward descriptors take it as their hint
