@@ -35,10 +35,9 @@ final class ClassificationTask: TrainingTask {
         for (inputs, labels) in try batches.validationBatches() {
             let logits = withoutGrad { model(inputs) }
             lossSum += Double(crossEntropy(logits, targets: labels).item) * Double(labels.count)
-            let classes = logits.shape[1]
+            let predicted = logits.argmax(axis: 1)
             for (i, label) in labels.enumerated() {
-                var best = 0
-                for c in 1..<classes where logits.data[i * classes + c] > logits.data[i * classes + best] { best = c }
+                let best = predicted[i]
                 if best == label { correct += 1 }
                 if shown.count < samples {
                     shown.append(inputs.sliced(axis: 0, i..<(i + 1)))

@@ -19,6 +19,9 @@ public enum AugmentationFit {
         for (index, step) in steps.enumerated() {
             let report = { (reason: String) in problems.append(Problem(step: index, name: step.configName, reason: reason)) }
             for reason in rangeProblems(step) { report(reason) }
+            if task == .detection, case .zoomOut(_, _, reflect: true) = step {
+                report("reflect mirrors objects near the edge into the border without their boxes; use reflect: false for detection")
+            }
             guard textLike else { continue }
             switch step {
             case .horizontalFlip, .verticalFlip:
@@ -30,11 +33,6 @@ public enum AugmentationFit {
             default:
                 break
             }
-        }
-        for (index, step) in steps.enumerated() {
-            guard task == .detection, case .zoomOut(_, _, reflect: true) = step else { continue }
-            problems.append(Problem(step: index, name: step.configName,
-                                    reason: "reflect mirrors objects near the edge into the border without their boxes; use reflect: false for detection"))
         }
         return problems
     }
