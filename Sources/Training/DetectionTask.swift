@@ -12,6 +12,7 @@ final class DetectionTask: TrainingTask {
     let data: TaskData
     let batchOrder: BatchOrder
     let validation: [Int]
+    let annotationFile: String
     /// Built once: every evaluation scores against the same images.
     let validationTruth: CocoGroundTruth
     let samples: DenseSamples
@@ -28,6 +29,7 @@ final class DetectionTask: TrainingTask {
         batchOrder = BatchOrder(training: split.training, batchSize: config.batchSize, seed: seed)
         validation = split.validation
         validationTruth = Self.groundTruth(dataset, validation: split.validation)
+        annotationFile = config.annotations
         coder = CenterNetCoder(classes: dataset.classes.count)
         let entries = dataset.entries
         samples = DenseSamples(config) { index in
@@ -69,23 +71,27 @@ final class DetectionTask: TrainingTask {
         return (samples.inputs(loaded), targets)
     }
 
-    /// Loss (mean over images) and COCO AP of the validation images' detections.
+    /// Loss (per object, as training reports it) and COCO AP of the validation images' detections.
     func evaluate(_ model: Module, samples shown: Int) throws -> TaskEvaluation? {
         guard !validation.isEmpty else { return nil }
         var lossSum = 0.0
         var detections: [Evaluation.Detection] = []
         var pictures: [ValidationGrid.Picture] = []
+        var objects = 0.0
+        let stretch = Preprocessing(size: samples.size, resize: .stretch)
         for start in stride(from: 0, to: validation.count, by: batchOrder.batchSize) {
             let members = Array(validation[start..<min(start + batchOrder.batchSize, validation.count)])
             let (inputs, targets) = try assemble(members, augmentSeed: nil)
             let output = withoutGrad { model(inputs) }
-            lossSum += Double(coder.loss(output, targets).item) * Double(members.count)
+            // CenterNet's loss is per object of the batch: weighted by objects, the mean does not depend on batching.
+            let batchObjects = Double(max(1, targets.reduce(0) { $0 + $1.mask.scalars.reduce(0, +) }))
+            lossSum += Double(coder.loss(output, targets).item) * batchObjects
+            objects += batchObjects
             // COCO keeps at most 100 detections per image; a low threshold leaves the precision-recall curve whole.
             let decoded = coder.decode(output, limit: 100, scoreThreshold: 0.01, iouThreshold: 0.5)
             for (n, found) in decoded.enumerated() where pictures.count < shown {
                 pictures.append(picture(inputs, n, truth: targetsBoxes(members[n]), found: found))
             }
-            let stretch = Preprocessing(size: samples.size, resize: .stretch)
             for (index, found) in zip(members, decoded) {
                 let entry = dataset.entries[index]
                 detections += found.map {
@@ -97,8 +103,8 @@ final class DetectionTask: TrainingTask {
         }
         let stats: [Double]
         do { stats = try CocoEvaluator.evaluate(groundTruth: validationTruth, detections: detections, iouType: .bbox).stats }
-        catch { throw TrainingError("COCO evaluation of the validation detections: \(error)") }
-        return TaskEvaluation(valLoss: lossSum / Double(validation.count), metrics: [("val_ap50", stats[1]), ("val_map", stats[0])],
+        catch { throw TrainingError("\(annotationFile): COCO evaluation of the validation detections: \(error)") }
+        return TaskEvaluation(valLoss: lossSum / objects, metrics: [("val_ap50", stats[1]), ("val_map", stats[0])],
                               picture: pictures.isEmpty ? nil : samples.grid.tile(pictures, frames: pictures.map { _ in ValidationGrid.neutral }))
     }
 

@@ -153,6 +153,20 @@ import Training
             return text.contains("masks/") && text.contains("the classes file names 2 (255 = ignore)")
         }
     }
+    /// Detection's val_loss is CenterNet's per-object loss over the whole split: the batch size must not change it.
+    @Test func detectionValidationLossDoesNotDependOnTheBatchSize() throws {
+        let losses = try [1, 8].map { batch in
+            var config = try TrainingFixtures.denseConfig(.detection)
+            config.batchSize = batch
+            config.valFraction = 0.5  // 8 images of one to four objects each
+            let trainer = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("valloss"), resume: false,
+                                      revision: SourceRevision(commit: "test", dirty: false))
+            trainer.model.eval()
+            return try #require(try trainer.task.evaluate(trainer.model, samples: 0)).valLoss
+        }
+        #expect(abs(losses[0] - losses[1]) <= 1e-5 * abs(losses[0]), "\(losses)")
+    }
+
     @Test func anImageWhoseSizeDisagreesWithItsAnnotationStopsTheRunBeforeTheFirstStep() throws {
         let source = try TrainingFixtures.denseShapes(.detection)
         let folder = TrainingFixtures.temporaryFolder("badsize")
