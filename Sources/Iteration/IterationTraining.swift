@@ -20,9 +20,14 @@ struct IterationTraining {
     }
 
     /// Copies `source` in (the stage's input) and trains, or resumes a run this iteration started and did not finish.
-    func train(from source: String) throws {
+    /// Trains (or resumes) from the `fovea train` config `source`, whose model must be one of the iteration's `task`:
+    /// checked before the first step, not found out after the whole run.
+    func train(from source: String, task: IterateConfig.Task) throws {
         try copyFile(source, to: configCopy)
         let settings = try settings()
+        guard settings.task.rawValue == task.rawValue else {
+            throw IterationError("\(source): model: \(settings.model) is a \(settings.task.rawValue) model, but the iteration's task is \(task.rawValue)")
+        }
         let resume = CheckpointStore(runDirectory: runFolder).latest() != nil
         let trainer: Trainer
         do { trainer = try Trainer(config: settings, runDirectory: runFolder, resume: resume) } catch let e as TrainingError {

@@ -64,7 +64,7 @@ public struct Pipeline {
         }
 
         let training = IterationTraining(folder: folder, log: log)
-        if let train = config.train { try stage(.train) { try training.train(from: train) } }
+        if let train = config.train { try stage(.train) { try training.train(from: train, task: config.task) } }
         switch config.task {
         case .classification:
             let c = ClassificationIteration(config: config, name: name, folder: folder, workspace: workspace, log: log)

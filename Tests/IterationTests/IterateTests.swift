@@ -381,9 +381,31 @@ import Testing
 
     @Test func aTrainedModelTakesNoWeightsOrPredictions() {
         for extra in ["model: unet_small\nweights: w.safetensors\n", "predictions: p\n"] {
-            #expect(throws: IterationError.self) {
+            #expect {
                 try IterateConfig.parse("task: segmentation\ntrain: t.yaml\nground_truth: m\nimages: i\n" + extra, file: "x.yaml")
-            }
+            } throws: { "\($0)" == "x.yaml: train: the model is the one trained; give no model, weights or predictions" }
         }
+    }
+
+    /// A training config for another task stops the iteration before the first training step, naming that file.
+    @Test func aTrainingConfigOfAnotherTaskIsRefusedBeforeTraining() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fovea-iterate-wrongtask-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let sample = ClassificationIterationTests.repository.appendingPathComponent("fixtures/shapes")
+        let train = root.appendingPathComponent("train.yaml")
+        try "model: resnet18\ndata: \(sample.path)/classification\nsteps: 2\n".write(to: train, atomically: true, encoding: .utf8)
+        var config = try IterateConfig.parse("""
+            task: detection
+            train: \(train.path)
+            ground_truth: \(sample.path)/detection/annotations.json
+            images: \(sample.path)/detection/images
+            """, file: "det.yaml")
+        config.workspace = root.appendingPathComponent("ws").path
+        #expect {
+            _ = try Pipeline(config: config, version: "test", log: { _ in }).run()
+        } throws: { "\($0)" == "\(train.path): model: resnet18 is a classification model, but the iteration's task is detection" }
+        let run = try Workspace(root: config.workspace).folder("it1").appendingPathComponent("run/checkpoints")
+        #expect(!FileManager.default.fileExists(atPath: run.path), "no training step ran")
     }
 }
