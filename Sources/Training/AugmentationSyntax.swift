@@ -15,6 +15,8 @@ enum AugmentationSyntax {
     /// A step's parameters in order, with their defaults (torchvision's where it has the transform).
     struct Step: Sendable {
         let parameters: [(name: String, default: Double)]
+        /// Parameters that are switches: written true or false, held as 1 or 0.
+        var switches: Set<String> = []
         let make: @Sendable ([Double]) -> Augmentation
     }
 
@@ -33,7 +35,7 @@ enum AugmentationSyntax {
             .colorJitter(brightness: $0[0], contrast: $0[1], saturation: $0[2], probability: $0[3])
         },
         "elastic": Step(parameters: [("alpha", 4), ("sigma", 6), ("probability", 1)]) { .elastic(alpha: $0[0], sigma: $0[1], probability: $0[2]) },
-        "zoom_out": Step(parameters: [("max_scale", 4), ("probability", 0.5), ("reflect", 0)]) {
+        "zoom_out": Step(parameters: [("max_scale", 4), ("probability", 0.5), ("reflect", 0)], switches: ["reflect"]) {
             .zoomOut(maxScale: $0[0], probability: $0[1], reflect: $0[2] != 0)
         },
     ]
@@ -64,10 +66,16 @@ enum AugmentationSyntax {
                     guard let slot = step.parameters.firstIndex(where: { $0.name == parameter }) else {
                         throw ConfigError("\(at(key, "\(label).\(name)")): unknown parameter '\(parameter)' (known: \(step.parameters.map(\.name).joined(separator: ", ")))")
                     }
-                    // true and false stand for 1 and 0 (switches such as zoom_out's reflect).
-                    guard case .scalar(let s) = value, let number = Double(s.string) ?? ["true": 1, "false": 0][s.string.lowercased()],
-                          number.isFinite, number >= 0 else {
-                        throw ConfigError("\(at(key, "\(label).\(name).\(parameter)")): expected a non-negative number, got \(describe(value))")
+                    let place = at(key, "\(label).\(name).\(parameter)")
+                    if step.switches.contains(parameter) {
+                        guard case .scalar(let s) = value, let on = ["true": 1.0, "false": 0.0][s.string.lowercased()] else {
+                            throw ConfigError("\(place): expected true or false, got \(describe(value))")
+                        }
+                        values[slot] = on
+                        continue
+                    }
+                    guard case .scalar(let s) = value, let number = Double(s.string), number.isFinite, number >= 0 else {
+                        throw ConfigError("\(place): expected a non-negative number, got \(describe(value))")
                     }
                     values[slot] = number
                 }
@@ -102,8 +110,10 @@ enum AugmentationSyntax {
             case .elastic(let a, let s, let p): ("elastic", [a, s, p])
             case .zoomOut(let m, let p, let r): ("zoom_out", [m, p, r ? 1 : 0])
             }
-            let names = AugmentationSyntax.steps[name]!.parameters.map(\.name)
-            return name + " {" + zip(names, values).map { "\($0): \($1)" }.joined(separator: ", ") + "}"
+            let step = AugmentationSyntax.steps[name]!
+            return name + " {" + zip(step.parameters.map(\.name), values).map { parameter, value in
+                "\(parameter): " + (step.switches.contains(parameter) ? "\(value != 0)" : "\(value)")
+            }.joined(separator: ", ") + "}"
         }.joined(separator: ", ") + "]"
     }
 

@@ -29,6 +29,7 @@ import Training
         ])
         let hparams = Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) })
         #expect(hparams["augmentation"]?.hasPrefix("[horizontal_flip {probability: 0.5}, rotation {max_degrees: 15.0, probability: 0.5}") == true)
+        #expect(hparams["augmentation"]?.hasSuffix("zoom_out {max_scale: 1.6, probability: 0.3, reflect: true}]") == true)
         #expect(try TrainingConfig.parse("data: d\n", file: "c.yaml").augmentation == nil, "absent: the classification defaults")
         #expect(try TrainingConfig.parse("data: d\naugmentation: []\n", file: "c.yaml").augmentation == [], "empty: none")
     }
@@ -41,6 +42,8 @@ import Training
             ("data: d\naugmentation:\n  - horizontal_flip: {probability: 2}\n", "c.yaml:3: augmentation[0] horizontal_flip: probability must lie in [0, 1], got 2.0"),
             ("data: d\naugmentation:\n  - horizontal_flip\n  - rotation: {max_degrees: 200}\n", "c.yaml:4: augmentation[1] rotation: max_degrees must lie in [0, 180], got 200.0"),
             ("data: d\naugmentation:\n  - rotation: 10\n", "c.yaml:3: augmentation[0].rotation: expected a mapping of parameters (max_degrees, probability)"),
+            ("data: d\naugmentation:\n  - zoom_out: {reflect: 0.3}\n", "c.yaml:3: augmentation[0].zoom_out.reflect: expected true or false, got '0.3'"),
+            ("data: d\naugmentation:\n  - zoom_out: {probability: true}\n", "c.yaml:3: augmentation[0].zoom_out.probability: expected a non-negative number, got 'true'"),
             ("data: d\naugmentation: horizontal_flip\n", "c.yaml:2: augmentation: expected a list of steps, e.g. [horizontal_flip, {rotation: {max_degrees: 10}}]"),
         ]
         for (text, message) in cases {
