@@ -80,17 +80,37 @@ import Testing
     /// pixels outside the shrunk image read the fill, or with reflect the image mirrored at its edge, the mask alike.
     @Test func zoomOutShrinksIntoTheFrame() {
         let scene = Self.rectangleScene()
+        var borderPixelsChecked = 0
         for seed in UInt64(0)..<8 {
             let filled = AugmentationPipeline(steps: [.zoomOut(maxScale: 3, probability: 1, reflect: false)], fill: 0.5).apply(scene, seed: seed)
             let box = try! #require(filled.boxes.first)
             let r = 14 / box.width
             #expect(r >= 1 && r <= 3 && abs(box.height - 10 / r) < 1e-9, "seed \(seed): \(box)")
-            #expect(filled.image[0, 0, 0] == 0.5 || filled.image[0, 39, 47] == 0.5 || r < 1.05, "seed \(seed): a border reads the fill")
+            // Output pixel (x, y) reads source (x + ½ − left)·r, (y + ½ − top)·r; where both bilinear taps lie outside
+            // the image (over half a pixel beyond its edge) it is pure fill.
+            let (left, top) = (box.x - 9 / r, box.y - 7 / r)
+            for (x, y) in [(0, 0), (47, 39), (0, 39), (47, 0)] {
+                let sx = (Double(x) + 0.5 - left) * r, sy = (Double(y) + 0.5 - top) * r
+                guard sx < -0.5 || sy < -0.5 || sx >= 48.5 || sy >= 40.5 else { continue }
+                #expect(filled.image[0, y, x] == 0.5, "seed \(seed): border pixel (\(x), \(y)) reads the fill")
+                borderPixelsChecked += 1
+            }
             let mirrored = AugmentationPipeline(steps: [.zoomOut(maxScale: 3, probability: 1, reflect: true)]).apply(scene, seed: seed)
             #expect(mirrored.boxes == filled.boxes, "the same draw places the image alike")
             #expect(!mirrored.mask!.labels.contains(SegmentationMask.ignoreIndex), "a mirrored border is labelled, not ignored")
+            // Mirrored copies of the rectangle may join it in the border, so the box is not their tight hull: only
+            // pixels and mask are compared here.
             Self.expectAligned(mirrored, slack: 40, "zoom-out with reflection, seed \(seed)")
         }
+        #expect(borderPixelsChecked >= 8)
+        // Shrunk by 2 into the top-left corner, output pixel (36, 5) reads source (72.5, 10.5): columns 72 and 73
+        // mirror about column 47 to 22 and 21, inside the rectangle (columns 9–22, rows 7–16), so a mirrored copy of it
+        // shows there (pixels and mask); (30, 5) reads columns 60, 61 → 34, 33: background. Filled, both read the fill.
+        let half = AffineMap(a: 0.5, b: 0, c: 0, d: 0, e: 0.5, f: 0)
+        let mirroredHalf = half.warp(scene, width: 48, height: 40, fill: 0.5, minVisible: 0.3, reflect: true)
+        let filledHalf = half.warp(scene, width: 48, height: 40, fill: 0.5, minVisible: 0.3)
+        #expect(mirroredHalf.image[0, 5, 36] == 1 && mirroredHalf.image[0, 5, 30] == 0 && mirroredHalf.mask!.label(x: 36, y: 5) == 1)
+        #expect(filledHalf.image[0, 5, 36] == 0.5 && filledHalf.mask!.label(x: 36, y: 5) == SegmentationMask.ignoreIndex)
         #expect((0..<8).map { Sampling.mirrored($0 - 3, 4) } == [3, 2, 1, 0, 1, 2, 3, 2])
     }
 
