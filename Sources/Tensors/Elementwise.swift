@@ -5,13 +5,13 @@ import Foundation
 
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
-        result(zip(a, b, +), [a, b]) { g in [g.sum(to: a.shape), g.sum(to: b.shape)] }
+        result(a.shape == b.shape ? zipLanes(a, b, +) : zip(a, b, +), [a, b]) { g in [g.sum(to: a.shape), g.sum(to: b.shape)] }
     }
     public static func - (a: Tensor, b: Tensor) -> Tensor {
-        result(zip(a, b, -), [a, b]) { g in [g.sum(to: a.shape), (-g).sum(to: b.shape)] }
+        result(a.shape == b.shape ? zipLanes(a, b, -) : zip(a, b, -), [a, b]) { g in [g.sum(to: a.shape), (-g).sum(to: b.shape)] }
     }
     public static func * (a: Tensor, b: Tensor) -> Tensor {
-        result(zip(a, b, *), [a, b]) { g in [(g * b).sum(to: a.shape), (g * a).sum(to: b.shape)] }
+        result(a.shape == b.shape ? zipLanes(a, b, *) : zip(a, b, *), [a, b]) { g in [(g * b).sum(to: a.shape), (g * a).sum(to: b.shape)] }
     }
     public static func / (a: Tensor, b: Tensor) -> Tensor {
         result(zip(a, b, /), [a, b]) { g in [(g / b).sum(to: a.shape), (-g * a / (b * b)).sum(to: b.shape)] }
@@ -48,7 +48,12 @@ extension Tensor {
     }
 
     // Activations.
-    public func relu() -> Tensor { Tensor.result(map { $0 > 0 ? $0 : 0 }, [self]) { g in [Tensor.zip(g, self) { $1 > 0 ? $0 : 0 }] } }
+    /// NaN passes through forward and its gradient too, as torch.relu and threshold_backward.
+    public func relu() -> Tensor {
+        Tensor.result(mapLanes { $0.replacing(with: 0, where: $0 .< 0) }, [self]) { g in
+            [Tensor.zipLanes(g, self) { g, x in g.replacing(with: 0, where: x .<= 0) }]
+        }
+    }
     public func sigmoid() -> Tensor { let y = map(stableSigmoid); return Tensor.result(y, [self]) { g in [g * y * (1 - y)] } }
     public func tanh() -> Tensor { let y = map(Foundation.tanhf); return Tensor.result(y, [self]) { g in [g * (1 - y * y)] } }
     /// GELU with the exact erf form (PyTorch's default, as ConvNeXt uses).
@@ -93,6 +98,35 @@ extension Tensor {
         return out
     }
 
+    /// `f` applied 16 lanes at a time (no graph): the hot ops' loop, where a scalar closure would cost a call per
+    /// element. The tail is padded with zeros, computed and dropped.
+    @inline(__always)
+    func mapLanes(_ f: (Lanes) -> Lanes) -> Tensor {
+        let out = Tensor.empty(shape)
+        let x = data, y = out.data
+        parallelFor(count, minimumPerChunk: 1 << 16) { range in
+            var i = range.lowerBound
+            while i + 16 <= range.upperBound { storeLanes(f(loadLanes(x + i)), y + i); i += 16 }
+            if i < range.upperBound { storeLanes(f(loadLanes(x + i, count: range.upperBound - i)), y + i, count: range.upperBound - i) }
+        }
+        return out
+    }
+
+    /// `f` over two tensors of one shape, 16 lanes at a time (no graph).
+    @inline(__always)
+    static func zipLanes(_ a: Tensor, _ b: Tensor, _ f: (Lanes, Lanes) -> Lanes) -> Tensor {
+        precondition(a.shape == b.shape, "zipLanes needs one shape, got \(a.shape) and \(b.shape)")
+        let out = Tensor.empty(a.shape)
+        let x = a.data, y = b.data, z = out.data
+        parallelFor(a.count, minimumPerChunk: 1 << 16) { range in
+            var i = range.lowerBound
+            while i + 16 <= range.upperBound { storeLanes(f(loadLanes(x + i), loadLanes(y + i)), z + i); i += 16 }
+            let rest = range.upperBound - i
+            if rest > 0 { storeLanes(f(loadLanes(x + i, count: rest), loadLanes(y + i, count: rest)), z + i, count: rest) }
+        }
+        return out
+    }
+
     /// `f` over two tensors broadcast together (no graph).
     @inline(__always)
     public static func zip(_ a: Tensor, _ b: Tensor, _ f: (Float, Float) -> Float) -> Tensor {
@@ -133,4 +167,20 @@ extension Tensor {
         }
         return out
     }
+}
+
+// MARK: - Lanes
+
+@inline(__always) func loadLanes(_ p: UnsafePointer<Float>) -> Lanes { UnsafeRawPointer(p).loadUnaligned(as: Lanes.self) }
+
+@inline(__always) func loadLanes(_ p: UnsafePointer<Float>, count: Int) -> Lanes {
+    var v = Lanes()
+    for j in 0..<count { v[j] = p[j] }
+    return v
+}
+
+@inline(__always) func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: Lanes.self) }
+
+@inline(__always) func storeLanes(_ v: Lanes, _ p: UnsafeMutablePointer<Float>, count: Int) {
+    for j in 0..<count { p[j] = v[j] }
 }
