@@ -19,7 +19,7 @@ public struct GradientNorms: Sendable, Equatable {
             for (_, p) in module.ownParameters {
                 guard let g = p.grad else { continue }
                 any = true
-                squares += sumOfSquares(g)
+                squares += g.sumOfSquares()
             }
             guard any else { continue }
             layers.append((path.isEmpty ? "(root)" : path, squares.squareRoot()))
@@ -33,16 +33,10 @@ public struct GradientNorms: Sendable, Equatable {
         for (path, module) in model.namedModules {
             for (_, p) in module.ownParameters {
                 guard let g = p.grad else { continue }
-                for i in 0..<g.count where !g.data[i].isFinite { return path.isEmpty ? "(root)" : path }
+                if !g.isFinite { return path.isEmpty ? "(root)" : path }
             }
         }
         return nil
-    }
-
-    private static func sumOfSquares(_ t: Tensor) -> Double {
-        var s = 0.0
-        for i in 0..<t.count { let v = Double(t.data[i]); s += v * v }
-        return s
     }
 }
 
@@ -54,8 +48,7 @@ public func clipGradients(of model: Module, maxNorm: Double, totalNorm: Double) 
     guard coefficient < 1 else { return 1 }
     for p in model.parameters {
         guard let g = p.grad else { continue }
-        for i in 0..<g.count { g.data[i] *= coefficient }
-        g.storage.markMutated()
+        g.scale(by: coefficient)
     }
     return coefficient
 }

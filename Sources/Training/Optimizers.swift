@@ -92,14 +92,8 @@ public final class AdamW: Optimizer {
                 guard let g = p.grad else { continue }
                 let state = moments[ObjectIdentifier(p)] ?? (Tensor(zeros: p.shape), Tensor(zeros: p.shape))
                 moments[ObjectIdentifier(p)] = state
-                let x = p.data, d = g.data, m = state.m.data, v = state.v.data
-                for i in 0..<p.count {
-                    x[i] *= decay
-                    m[i] += (1 - b1) * (d[i] - m[i])
-                    v[i] = b2 * v[i] + (1 - b2) * d[i] * d[i]
-                    x[i] -= stepSize * m[i] / (v[i].squareRoot() / correction2 + eps)
-                }
-                p.storage.markMutated()
+                adamWUpdate(p, gradient: g, m: state.m, v: state.v, decay: decay, beta1: b1, beta2: b2,
+                            stepSize: stepSize, correction2: correction2, eps: eps)
             }
         }
     }
