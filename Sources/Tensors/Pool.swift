@@ -24,7 +24,12 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
                         var best = r0 * w + c0, m = src[best]
                         for ih in r0..<r1 {
                             let row = src + ih * w
-                            for iw in c0..<c1 where row[iw] > m || (row[iw].isNaN && !m.isNaN) { m = row[iw]; best = ih * w + iw }
+                            for iw in c0..<c1 {
+                                // Selects, not branches: which tap wins is data, and mispredictions cost more than the pass.
+                                let v = row[iw], wins = v > m || (v != v && m == m)
+                                m = wins ? v : m
+                                best = wins ? ih * w + iw : best
+                            }
                         }
                         dst[i * ow + j] = m
                         at?[(p * oh + i) * ow + j] = Int32(best)
@@ -35,8 +40,13 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     }
     return Tensor.result(y, [x]) { g in
         let dx = Tensor(zeros: x.shape)
-        for p in 0..<(n * c) {
-            for k in 0..<(oh * ow) { dx.data[p * h * w + Int(argmax[p * oh * ow + k])] += g.data[p * oh * ow + k] }
+        argmax.withUnsafeBufferPointer { best in
+            parallelFor(n * c, minimumPerChunk: 4) { planes in  // each plane scatters into its own dx plane
+                for p in planes {
+                    let from = g.data + p * oh * ow, to = dx.data + p * h * w, at = best.baseAddress! + p * oh * ow
+                    for k in 0..<(oh * ow) { to[Int(at[k])] += from[k] }
+                }
+            }
         }
         return [dx]
     }
