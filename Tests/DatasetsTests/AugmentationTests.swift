@@ -59,6 +59,34 @@ import Testing
         }
     }
 
+    /// Flips and whole-pixel shifts take a copying path: it must give what bilinear sampling gives, bit for bit,
+    /// filled or mirrored outside the image.
+    @Test func pixelExactMapsCopyWhatSamplingReads() {
+        var random = SeededGenerator(seed: 5)
+        let image = PlanarImage(width: 7, height: 5, channels: 3, values: (0..<105).map { _ in Float(random.uniform(0, 1)) })
+        let sample = AnnotatedSample(image: image, boxes: [])
+        let maps = [AffineMap(a: -1, b: 0, c: 7, d: 0, e: 1, f: 0), AffineMap(a: 1, b: 0, c: 0, d: 0, e: -1, f: 5),
+                    AffineMap(a: -1, b: 0, c: 7, d: 0, e: -1, f: 5), AffineMap(a: 1, b: 0, c: 3, d: 0, e: 1, f: -2)]
+        for map in maps {
+            #expect(map.inverse.pixelMoves != nil)
+            for reflect in [false, true] {
+                let warped = map.warp(sample, width: 7, height: 5, fill: 0.25, minVisible: 0.3, reflect: reflect)
+                for channel in 0..<3 {
+                    for y in 0..<5 {
+                        for x in 0..<7 {
+                            let source = map.inverse.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
+                            let sampled = Sampling.bilinear(image, channel: channel, x: source.x - 0.5, y: source.y - 0.5, fill: 0.25,
+                                                            reflect: reflect)
+                            #expect(warped.image[channel, y, x] == sampled, "\(map) reflect \(reflect) at (\(x), \(y))")
+                        }
+                    }
+                }
+            }
+        }
+        #expect(AffineMap(a: 1, b: 0, c: 0.5, d: 0, e: 1, f: 0).pixelMoves == nil)
+        #expect(AffineMap.rotation(degrees: 90, centerX: 3, centerY: 3).pixelMoves == nil)
+    }
+
     @Test(arguments: [
         ("vertical flip", Augmentation.verticalFlip(probability: 1), 0.0, 50),
         ("rotation", .rotation(maxDegrees: 30, probability: 1), 2.5, 50),  // a rotated box encloses the rotated corners

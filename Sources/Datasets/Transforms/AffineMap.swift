@@ -26,18 +26,47 @@ public struct AffineMap: Sendable, Equatable {
         return AffineMap(a: ia, b: ib, c: -(ia * c + ib * f), d: id, e: ie, f: -(id * c + ie * f))
     }
 
+    /// When the map sends pixel centres to pixel centres axis by axis (flips, whole-pixel shifts): the source pixel
+    /// index of each destination column and row.
+    var pixelMoves: (x: (Int) -> Int, y: (Int) -> Int)? {
+        guard b == 0, d == 0, abs(a) == 1, abs(e) == 1, c == c.rounded(), f == f.rounded() else { return nil }
+        let (a, c, e, f) = (Int(a), Int(c), Int(e), Int(f))
+        // Pixel i's centre i + ½ maps to a·(i + ½) + c, the centre of pixel a·i + c + (a − 1)/2.
+        return ({ a * $0 + c + (a - 1) / 2 }, { e * $0 + f + (e - 1) / 2 })
+    }
+
     /// Warps a sample into a `width` × `height` frame: the image bilinearly (outside pixels read as `fill`, or with
     /// `reflect` as the image mirrored at its edges), the masks by nearest neighbour (mirrored alike), each box as the
     /// bounding box of its mapped corners, clipped.
     func warp(_ sample: AnnotatedSample, width: Int, height: Int, fill: Float, minVisible: Double, reflect: Bool = false) -> AnnotatedSample {
         let back = inverse
         var image = PlanarImage(width: width, height: height, channels: sample.image.channels)
-        for y in 0..<height {
-            for x in 0..<width {
-                let source = back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
-                for channel in 0..<image.channels {
-                    image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: source.x - 0.5, y: source.y - 0.5, fill: fill,
-                                                             reflect: reflect)
+        if let moves = back.pixelMoves {
+            // Flips and whole-pixel shifts land on pixel centres, where bilinear weights are 1 and 0: copy instead.
+            let (sourceWidth, sourceHeight) = (sample.image.width, sample.image.height)
+            func sources(_ count: Int, _ move: (Int) -> Int, _ size: Int) -> [Int] {  // -1: outside, reads `fill`
+                (0..<count).map { let i = move($0); return reflect ? Sampling.mirrored(i, size) : (0..<size).contains(i) ? i : -1 }
+            }
+            let columns = sources(width, moves.x, sourceWidth), rows = sources(height, moves.y, sourceHeight)
+            sample.image.values.withUnsafeBufferPointer { source in
+                image.values.withUnsafeMutableBufferPointer { target in
+                    for channel in 0..<image.channels {
+                        for (y, sy) in rows.enumerated() {
+                            let out = target.baseAddress! + (channel * height + y) * width
+                            let row = source.baseAddress! + (channel * sourceHeight + max(sy, 0)) * sourceWidth
+                            for (x, sx) in columns.enumerated() { out[x] = sy < 0 || sx < 0 ? fill : row[sx] }
+                        }
+                    }
+                }
+            }
+        } else {
+            for y in 0..<height {
+                for x in 0..<width {
+                    let source = back.apply(x: Double(x) + 0.5, y: Double(y) + 0.5)
+                    for channel in 0..<image.channels {
+                        image[channel, y, x] = Sampling.bilinear(sample.image, channel: channel, x: source.x - 0.5, y: source.y - 0.5,
+                                                                 fill: fill, reflect: reflect)
+                    }
                 }
             }
         }
