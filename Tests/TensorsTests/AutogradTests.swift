@@ -122,6 +122,39 @@ import Testing
         #expect(zip(fast.scalars, tracked.scalars).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) })
         #expect(fast.scalars.contains { $0.isNaN })
     }
+
+    /// Where each window's gradient lands, against PyTorch's CPU loop written out: the maximum starts at −∞ on the
+    /// window's first in-image position and moves on `value > max || isnan(value)` — ties keep the first, a plane of
+    /// −∞ keeps the first in-image position, the last NaN wins. Rows of 40 cover several 16-output lane groups.
+    @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1), (5, 3, 2)])
+    func gradientGoesWhereTorchPutsIt(_ kernel: Int, _ stride: Int, _ padding: Int) {
+        let (h, w) = (7, 40)
+        var values = (0..<(2 * h * w)).map { Float(($0 * 7919) % 5) }  // many ties
+        for i in (h * w)..<(h * w + 2 * w) { values[i] = -.infinity }  // the second plane starts with rows of −∞
+        values[3] = .nan; values[4] = .nan
+        let x = Tensor(shape: [1, 2, h, w], values, requiresGrad: true)
+        let y = maxPool2d(x, kernel: kernel, stride: stride, padding: padding)
+        let (oh, ow) = (y.shape[2], y.shape[3])
+        y.sum().backward()
+        var expected = [Float](repeating: 0, count: values.count)
+        for plane in 0..<2 {
+            for i in 0..<oh {
+                for j in 0..<ow {
+                    let r0 = max(0, i * stride - padding), r1 = min(h, i * stride - padding + kernel)
+                    let c0 = max(0, j * stride - padding), c1 = min(w, j * stride - padding + kernel)
+                    var best = r0 * w + c0, m = -Float.infinity
+                    for r in r0..<r1 {
+                        for c in c0..<c1 {
+                            let v = values[plane * h * w + r * w + c]
+                            if v > m || v.isNaN { m = v; best = r * w + c }
+                        }
+                    }
+                    expected[plane * h * w + best] += 1
+                }
+            }
+        }
+        #expect(x.grad!.scalars == expected)
+    }
 }
 
 @Suite struct DropBlockTests {
