@@ -49,11 +49,17 @@ public func conv2d(_ x: Tensor, _ weight: Tensor, _ bias: Tensor?, window: Windo
         let engine = DNNLConvolution.cached(conv.key(bias: bias != nil, training: training, precision: ConvolutionPrecision.current,
                                                      algorithm: ConvolutionAlgorithm.current))
         let y = Tensor.empty([conv.n, conv.outChannels, conv.oh, conv.ow])
-        engine.forward(x: x.data, weight: weight, bias: bias?.data, y: y.data)
+        guard training else {
+            engine.forward(x: x.data, weight: weight, bias: bias?.data, y: y.data)
+            return y
+        }
+        let blockedInput = weight.requiresGrad ? engine.forwardKeepingInput(x: x.data, weight: weight, bias: bias?.data, y: y.data) : {
+            engine.forward(x: x.data, weight: weight, bias: bias?.data, y: y.data)
+            return nil
+        }()
         return Tensor.result(y, inputs) { g in
             let dx = x.requiresGrad ? Tensor.empty(x.shape) : nil, dw = weight.requiresGrad ? Tensor.empty(weight.shape) : nil
-            if let dx { engine.backwardData(dy: g.data, weight: weight.data, dx: dx.data) }
-            if let dw { engine.backwardWeights(x: x.data, dy: g.data, dw: dw.data) }
+            engine.backward(dy: g.data, weight: weight.data, x: x.data, blockedInput: blockedInput, dx: dx?.data, dw: dw?.data)
             return [dx, dw] + (bias == nil ? [] : [g.sum(axes: [0, 2, 3])])
         }
     case .im2col:

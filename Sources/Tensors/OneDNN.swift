@@ -159,12 +159,45 @@ final class DNNLConvolution: @unchecked Sendable {
         forwardStep.run([x, weight.data] + (bias.map { [$0] } ?? []) + [y], prepared: prepared)
     }
 
-    func backwardData(dy: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, dx: UnsafeMutablePointer<Float>) {
-        backwardDataStep!.run([dy, weight, dx])
+    /// The training forward: also returns the input in oneDNN's layout when the weight-gradient kernel reads that
+    /// layout, so the backward pass need not reorder it a second time.
+    func forwardKeepingInput(x: UnsafeMutablePointer<Float>, weight: Tensor, bias: UnsafeMutablePointer<Float>?,
+                             y: UnsafeMutablePointer<Float>) -> BlockedCopy? {
+        Self.lock.lock(); defer { Self.lock.unlock() }
+        let kept = backwardWeightsStep.flatMap { forwardStep.copy(port: 0, from: x, sameLayoutAs: $0, port: 0) }
+        forwardStep.execute([x, weight.data] + (bias.map { [$0] } ?? []) + [y], prepared: kept.map { [0: $0.memory] } ?? [:])
+        return kept
     }
 
-    func backwardWeights(x: UnsafeMutablePointer<Float>, dy: UnsafeMutablePointer<Float>, dw: UnsafeMutablePointer<Float>) {
-        backwardWeightsStep!.run([x, dy, dw])
+    /// Input and weight gradients (either may be nil). The output gradient is reordered once for both kernels, and
+    /// the input's blocked copy from `forwardKeepingInput` is used instead of reordering `x` again.
+    func backward(dy: UnsafeMutablePointer<Float>, weight: UnsafeMutablePointer<Float>, x: UnsafeMutablePointer<Float>,
+                  blockedInput: BlockedCopy?, dx: UnsafeMutablePointer<Float>?, dw: UnsafeMutablePointer<Float>?) {
+        Self.lock.lock(); defer { Self.lock.unlock() }
+        var prepared: [Int: dnnl_memory_t] = [:]
+        if let dx {
+            backwardDataStep!.execute([dy, weight, dx])
+            if let gradient = backwardDataStep!.ports[0].inner, backwardWeightsStep!.accepts(gradient, port: 1) { prepared[1] = gradient }
+        }
+        guard let dw else { return }
+        if let blockedInput { prepared[0] = blockedInput.memory }
+        backwardWeightsStep!.execute([x, dy, dw], prepared: prepared)
+    }
+
+    /// An operand in oneDNN's layout held in a pooled buffer (no page faults step after step), kept from a forward
+    /// pass for its backward.
+    final class BlockedCopy {
+        let memory: dnnl_memory_t
+        private let storage: Storage
+
+        init(_ desc: UnsafePointer<dnnl_memory_desc_t>) {
+            storage = Storage(uninitializedCount: (dnnl_memory_desc_get_size(desc) + 3) / 4)
+            var memory: dnnl_memory_t?
+            DNNLConvolution.check(dnnl_memory_create(&memory, desc, DNNLConvolution.engine, storage.base), "memory")
+            self.memory = memory!
+        }
+
+        deinit { dnnl_memory_destroy(memory) }
     }
 
     /// One primitive with its arguments: each bound to the caller's plain memory, through an internal
@@ -224,6 +257,11 @@ final class DNNLConvolution: @unchecked Sendable {
         /// other oneDNN work at the same time (the engine is used from one op at a time).
         func run(_ pointers: [UnsafeMutablePointer<Float>], prepared: [Int: dnnl_memory_t] = [:]) {
             DNNLConvolution.lock.lock(); defer { DNNLConvolution.lock.unlock() }
+            execute(pointers, prepared: prepared)
+        }
+
+        /// `run` for a caller that holds the lock; `prepared` memories stand in for those ports (no reorder).
+        func execute(_ pointers: [UnsafeMutablePointer<Float>], prepared: [Int: dnnl_memory_t] = [:]) {
             var args: [dnnl_exec_arg_t] = []
             for (i, (port, pointer)) in zip(ports, pointers).enumerated() {
                 if let memory = prepared[i] { args.append(dnnl_exec_arg_t(arg: port.arg, memory: memory)); continue }
@@ -237,6 +275,28 @@ final class DNNLConvolution: @unchecked Sendable {
                 execute(port, [(DNNL_ARG_FROM, port.inner!), (DNNL_ARG_TO, port.user)])
             }
             DNNLConvolution.check(dnnl_stream_wait(DNNLConvolution.stream), "wait")
+        }
+
+        /// Whether `memory` has the layout this step computes port `index` in (it has its own, reordered, one).
+        func accepts(_ memory: dnnl_memory_t, port index: Int) -> Bool {
+            guard let inner = ports[index].inner else { return false }
+            var a: UnsafePointer<dnnl_memory_desc_t>?, b: UnsafePointer<dnnl_memory_desc_t>?
+            DNNLConvolution.check(dnnl_memory_get_memory_desc(memory, &a), "descriptor")
+            DNNLConvolution.check(dnnl_memory_get_memory_desc(inner, &b), "descriptor")
+            return dnnl_memory_desc_equal(a, b) != 0
+        }
+
+        /// Input `port` reordered into a pooled copy, when `other`'s port `otherPort` reads the same blocked layout
+        /// (so the copy serves both); nil otherwise. The caller holds the lock.
+        func copy(port index: Int, from pointer: UnsafeMutablePointer<Float>, sameLayoutAs other: Step, port otherPort: Int) -> BlockedCopy? {
+            let port = ports[index]
+            guard let inner = port.inner, other.accepts(inner, port: otherPort) else { return nil }
+            var md: UnsafePointer<dnnl_memory_desc_t>?
+            DNNLConvolution.check(dnnl_memory_get_memory_desc(inner, &md), "descriptor")
+            let copy = BlockedCopy(md!)
+            DNNLConvolution.check(dnnl_memory_set_data_handle(port.user, pointer), "handle")
+            execute(port, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, copy.memory)])
+            return copy
         }
 
         /// A new memory holding input `port` in the primitive's own layout, or nil when the layouts agree.
