@@ -12,7 +12,9 @@ Architectures: resnet18 (torchvision), resnet18-nomaxpool, thin (resnet18's layo
 scaled by --width: the same multiply-adds at half width, four times the resolution per stage), narrow (resnet18's
 layout, max pool kept, widths scaled: a quarter of the multiply-adds at half width), shapes (shapes_cnn).
 Recipe variants: --size (input resized), --focal GAMMA (focal loss), --pool K --select-after N (after N steps, each
-batch is the highest-loss 1/K of K batches scored in eval mode: selective backprop). Results: docs/training.md.
+batch is the highest-loss 1/K of K batches scored in eval mode: selective backprop), --loss-sampling F (a share F of
+each batch drawn without replacement in proportion to each training image's last training loss, the rest from the
+epoch order: online hard-example sampling, no extra forward), --zoom-out P, --erase P. Results: docs/training.md.
 """
 import argparse, json, os, time
 import numpy as np, torch, torch.nn as nn, torch.nn.functional as F, torchvision
@@ -28,6 +30,7 @@ p.add_argument("--focal", type=float, default=0); p.add_argument("--label-smooth
 p.add_argument("--pool", type=int, default=1); p.add_argument("--select-after", type=int, default=0)
 p.add_argument("--erase", type=float, default=0); p.add_argument("--zoom-out", type=float, default=0)
 p.add_argument("--zoom-border", default="reflect", choices=["reflect", "black"])
+p.add_argument("--loss-sampling", type=float, default=0)
 p.add_argument("--threads", type=int, default=2); p.add_argument("--seed", type=int, default=0)
 a = p.parse_args()
 torch.set_num_threads(a.threads); torch.manual_seed(a.seed)
@@ -91,15 +94,21 @@ def accuracy(indices):
     return right.mean(), {str(k): round(float(right[kinds == k].mean()), 3) for k in sorted(set(kinds))}
 
 
+seen_loss = torch.full((len(Y),), float(np.log(len(classes))))
 start = time.process_time(); order = torch.randperm(len(train), generator=g); position = 0
 for step in range(a.steps):
-    take = a.batch * (a.pool if step >= a.select_after else 1)
+    hard = int(a.batch * a.loss_sampling) if step >= a.select_after else 0
+    take = a.batch * (a.pool if step >= a.select_after else 1) - hard
     if position + take > len(train): order = torch.randperm(len(train), generator=g); position = 0
     members = train[order[position:position + take].numpy()]; position += take
     if take > a.batch:
         model.eval()
         with torch.no_grad(): losses = F.cross_entropy(model(X[members]), Y[members], reduction="none")
         model.train(); members = members[losses.argsort(descending=True)[: a.batch].numpy()]
+    if hard:
+        weights = seen_loss[train]
+        extra = train[torch.multinomial(weights, hard, replacement=False, generator=g).numpy()]
+        members = np.concatenate([members, extra])
     x, y = X[members].clone(), Y[members]
     flip = torch.rand(len(y), generator=g) < 0.5; x[flip] = x[flip].flip(3)
     flip = torch.rand(len(y), generator=g) < 0.5; x[flip] = x[flip].flip(2)
@@ -129,6 +138,7 @@ for step in range(a.steps):
     loss = F.cross_entropy(logits, y, label_smoothing=a.label_smoothing, reduction="none")
     if a.focal:
         loss = (1 - F.log_softmax(logits, 1).gather(1, y[:, None])[:, 0].exp()) ** a.focal * loss
+    seen_loss[torch.as_tensor(members)] = loss.detach()
     optimizer.zero_grad(); loss.mean().backward(); torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
     optimizer.step(); schedule.step()
     if (step + 1) % 100 == 0 or step + 1 == a.steps:
