@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Tensors
 
 /// meta.json of a checkpoint: everything needed to continue the run exactly and to tell where it came from.
 public struct CheckpointMeta: Codable, Sendable {
@@ -62,12 +63,15 @@ public struct CheckpointMeta: Codable, Sendable {
     }()
 }
 
-/// RUN/checkpoints/step-NNNNNNN/{model,optimizer}.safetensors + meta.json, each written whole into a hidden
+/// RUN/checkpoints/step-NNNNNNN/{model,optimizer}.safetensors + meta.json (+ hard_examples.safetensors), each written whole into a hidden
 /// temporary folder and renamed into place, so the newest visible checkpoint is always complete.
 public struct CheckpointStore: Sendable {
     public let folder: URL
 
     public init(runDirectory: URL) { folder = runDirectory.appendingPathComponent("checkpoints") }
+
+    /// The hard-example sampler's losses and records, in checkpoints of runs that sample by loss.
+    public static let hardExamplesFile = "hard_examples.safetensors"
 
     public static func name(step: Int) -> String { "step-" + String(repeating: "0", count: max(0, 7 - String(step).count)) + String(step) }
 
@@ -91,7 +95,8 @@ public struct CheckpointStore: Sendable {
     }
 
     @discardableResult
-    public func write(model: Module, optimizer: OptimizerState, meta: CheckpointMeta) throws -> URL {
+    public func write(model: Module, optimizer: OptimizerState, meta: CheckpointMeta,
+                      hardExamples: [(name: String, tensor: Tensor)]? = nil) throws -> URL {
         let manager = FileManager.default
         try manager.createDirectory(at: folder, withIntermediateDirectories: true)
         let name = Self.name(step: meta.step)
@@ -103,6 +108,10 @@ public struct CheckpointStore: Sendable {
         do {
             try model.save(to: temporary.appendingPathComponent("model.safetensors"))
             try optimizer.save(to: temporary.appendingPathComponent("optimizer.safetensors"))
+            if let hardExamples {
+                try Safetensors.write(hardExamples.map { ($0.name, $0.tensor, .F32) }, metadata: [:],
+                                      to: temporary.appendingPathComponent(Self.hardExamplesFile))
+            }
             try AtomicFile.write(CheckpointMeta.encoder.encode(meta), to: temporary.appendingPathComponent("meta.json"))
             if manager.fileExists(atPath: final.path) { try manager.removeItem(at: final) }  // a replayed step after resume
             guard rename(temporary.path, final.path) == 0 else { throw TrainingError("\(final.path): \(String(cString: strerror(errno)))") }

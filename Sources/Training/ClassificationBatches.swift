@@ -10,8 +10,11 @@ import Tensors
 public final class ClassificationBatches: @unchecked Sendable {
     public let dataset: ImageFolder
     public let validation: [Int]
-    /// Which training samples each step takes.
+    /// Which training samples each step takes in epoch order: all of the batch, or the part not drawn by loss.
     public let batchOrder: BatchOrder
+    /// The part of each batch drawn by loss (`hard_example_share`), when asked for.
+    public let hardExamples: HardExampleSampler?
+    let batchSize: Int
     let preprocessing: Preprocessing
     let augmentation: AugmentationPipeline?
     private var decoded: [Int: PlanarImage] = [:]
@@ -22,30 +25,40 @@ public final class ClassificationBatches: @unchecked Sendable {
         let seed = UInt64(bitPattern: Int64(config.seed))
         let (training, validation) = dataset.split(validationFraction: config.valFraction, seed: seed)
         self.validation = validation
-        batchOrder = BatchOrder(training: training, batchSize: config.batchSize, seed: seed)
+        batchSize = config.batchSize
+        let hard = min(config.hardExamplesPerBatch, training.count)
+        batchOrder = BatchOrder(training: training, batchSize: config.batchSize - hard, seed: seed)
+        hardExamples = hard > 0 && !training.isEmpty
+            ? HardExampleSampler(training: training, count: hard, classes: dataset.classes.names.count, seed: seed) : nil
         preprocessing = Preprocessing(size: config.imageSize, resize: .stretch, mean: config.mean.map(Float.init), std: config.std.map(Float.init))
         augmentation = !config.augment ? nil
             : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)
     }
 
-    /// The inputs and labels of the training batch taken at `step`.
-    public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int]) {
+    /// The inputs and labels of the training batch taken at `step`, and which samples they are: the epoch order's
+    /// part, then the hard examples drawn for the step.
+    public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int], samples: [Int]) {
         let (epoch, members) = batchOrder.members(ofStep: step)
+        let hard = hardExamples?.draw(step: step) ?? []
         let order = batchOrder
-        return try assemble(members) { order.augmentationSeed(epoch: epoch, sample: $0) }
+        // A hard example drawn again within an epoch is augmented anew: its seed also depends on the step.
+        let seeds = members.map { order.augmentationSeed(epoch: epoch, sample: $0) }
+            + hard.map { order.augmentationSeed(epoch: epoch, sample: $0) ^ (UInt64(step + 1) &* 0xA24B_AED4_963E_E407) }
+        let (inputs, labels) = try assemble(members + hard, augmentationSeeds: seeds)
+        return (inputs, labels, members + hard)
     }
 
     /// Validation batches in index order, without augmentation.
     public func validationBatches() throws -> [(inputs: Tensor, labels: [Int])] {
-        try stride(from: 0, to: validation.count, by: batchOrder.batchSize).map { start in
-            try assemble(Array(validation[start..<min(start + batchOrder.batchSize, validation.count)]), augmentSeed: nil)
+        try stride(from: 0, to: validation.count, by: batchSize).map { start in
+            try assemble(Array(validation[start..<min(start + batchSize, validation.count)]), augmentationSeeds: nil)
         }
     }
 
-    private func assemble(_ members: [Int], augmentSeed: ((Int) -> UInt64)?) throws -> (inputs: Tensor, labels: [Int]) {
-        let inputs = try members.map { index -> Tensor in
-            var image = try image(index)
-            if let augmentation, let augmentSeed { image = augmentation.apply(AnnotatedSample(image: image), seed: augmentSeed(index)).image }
+    private func assemble(_ members: [Int], augmentationSeeds: [UInt64]?) throws -> (inputs: Tensor, labels: [Int]) {
+        let inputs = try members.indices.map { i -> Tensor in
+            var image = try image(members[i])
+            if let augmentation, let augmentationSeeds { image = augmentation.apply(AnnotatedSample(image: image), seed: augmentationSeeds[i]).image }
             return preprocessing.apply(Tensor(shape: [1, 3, image.height, image.width], image.values))
         }
         return (Tensor.concat(inputs, axis: 0), members.map { dataset.samples[$0].label })

@@ -22,10 +22,17 @@ final class ClassificationTask: TrainingTask {
 
     var batchOrder: BatchOrder { batches.batchOrder }
 
+    var hardExamples: HardExampleSampler? { batches.hardExamples }
+
     func trainingBatch(step: Int) throws -> TrainingBatch {
-        let (inputs, labels) = try batches.trainingBatch(step: step)
+        let (inputs, labels, samples) = try batches.trainingBatch(step: step)
         let smoothing = labelSmoothing
-        return TrainingBatch(inputs: inputs) { crossEntropy($0, targets: labels, labelSmoothing: smoothing) }
+        let observe = batches.hardExamples.map { sampler in
+            { (logits: Tensor) in
+                sampler.record(step: step, samples: samples, losses: perImageCrossEntropy(logits, targets: labels, labelSmoothing: smoothing))
+            }
+        }
+        return TrainingBatch(inputs: inputs, loss: { crossEntropy($0, targets: labels, labelSmoothing: smoothing) }, observe: observe)
     }
 
     /// Loss (mean over images) and accuracy.

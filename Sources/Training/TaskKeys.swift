@@ -1,7 +1,8 @@
 import Foundation
 import NN
 
-/// The config keys that belong to one task: the dense tasks' data keys, and the classifier-only regularisers.
+/// The config keys that belong to one task: the dense tasks' data keys, and the classifier-only regularisers and
+/// hard-example sampling.
 /// A key given to the wrong task is an error rather than silently unused.
 enum TaskKeys {
     /// The data keys a dense task requires, with what they name.
@@ -29,7 +30,8 @@ enum TaskKeys {
         // The zoo builds its detectors and segmenters without these regularisers.
         let classifierOnly: [(String, Bool)] = [("dropout", config.dropout > 0), ("drop_block", config.dropBlock > 0),
                                                 ("stochastic_depth", (config.stochasticDepth ?? 0) > 0),
-                                                ("label_smoothing", task == .detection && config.labelSmoothing > 0)]
+                                                ("label_smoothing", task == .detection && config.labelSmoothing > 0),
+                                                ("hard_example_share", config.hardExampleShare > 0)]
         if let (key, _) = classifierOnly.first(where: \.1) {
             throw ConfigError("\(at(key)): not available for \(task.rawValue) models (\(kind))")
         }

@@ -128,6 +128,11 @@ public final class Trainer {
                 try model.load(contentsOf: latest.appendingPathComponent("model.safetensors"))
                 let optimizerURL = latest.appendingPathComponent("optimizer.safetensors")
                 try optimizer.restore(OptimizerState.load(from: optimizerURL), names: model, source: optimizerURL.path)
+                if let sampler = task.hardExamples {
+                    let url = latest.appendingPathComponent(CheckpointStore.hardExamplesFile)
+                    guard FileManager.default.fileExists(atPath: url.path) else { throw TrainingError("\(url.path): missing; the run samples hard examples") }
+                    try sampler.restore(Safetensors.read(url).tensors.mapValues(\.tensor), steps: meta.step, source: url.path)
+                }
             } catch let error as OptimizerStateError { throw TrainingError(error.description) }
             catch let error as Safetensors.Failure { throw TrainingError(error.description) }
             step = meta.step
@@ -204,7 +209,9 @@ public final class Trainer {
         }
         optimizer.zeroGrad()
         regularizers.prepare(model, step: step)
-        let loss = batch.loss(model(batch.inputs))
+        let output = model(batch.inputs)
+        batch.observe?(output)
+        let loss = batch.loss(output)
         let value = loss.item
         loss.backward()
         if let layer = GradientNorms.firstNonFiniteLayer(model) ?? (value.isFinite ? nil : "loss") {
@@ -272,7 +279,8 @@ public final class Trainer {
             hyperparameters: Dictionary(uniqueKeysWithValues: config.hyperparameters.map { ($0.key, $0.value) }),
             dataset: .init(root: task.data.root, fingerprint: fingerprint, classes: task.data.classes),
             git: revision, metrics: latest, evaluations: evaluations, trainLosses: trainLosses, advisor: advisor)
-        let url = try checkpoints.write(model: model, optimizer: optimizer.state(names: model), meta: meta)
+        let url = try checkpoints.write(model: model, optimizer: optimizer.state(names: model), meta: meta,
+                                        hardExamples: task.hardExamples?.checkpointTensors())
         checkpoints.prune(keepLast: config.keepLast, metric: config.selectionMetric, mode: config.bestMode)
         onEvent(.checkpoint(step: step, url: url))
     }

@@ -43,6 +43,8 @@ public struct TrainingConfig: Sendable, Equatable {
     public var gamma = 0.1
     public var clipGradNorm = 0.0
     public var labelSmoothing = 0.0
+    /// Share of each classification batch drawn in proportion to the images' latest training losses (`HardExampleSampler`).
+    public var hardExampleShare = 0.0
     public var dropout = 0.0
     public var dropBlock = 0.0
     public var dropBlockSize = 7
@@ -73,6 +75,9 @@ public struct TrainingConfig: Sendable, Equatable {
     /// The metric that picks the best checkpoint.
     public var selectionMetric: String { bestMetric ?? task.metricNames[0] }
 
+    /// Images of each batch drawn by loss: `hard_example_share` of `batch_size`, rounded down.
+    public var hardExamplesPerBatch: Int { Int((hardExampleShare * Double(batchSize)).rounded(.down)) }
+
     /// Steps between checkpoints: `checkpoint_every`, or `eval_every` when that is 0.
     public var checkpointInterval: Int { checkpointEvery > 0 ? checkpointEvery : evalEvery }
 
@@ -82,7 +87,7 @@ public struct TrainingConfig: Sendable, Equatable {
         return ([("augment", "\(augment)"), ("augmentation", augmentation.map(AugmentationSyntax.describe) ?? "default"), ("batch_size", "\(batchSize)"), ("best_metric", selectionMetric), ("best_mode", bestMode.rawValue),
                 ("checkpoint_every", "\(checkpointEvery)"), ("clip_grad_norm", "\(clipGradNorm)"), ("data", data),
                 ("drop_block", "\(dropBlock)"), ("drop_block_ramp_steps", "\(dropBlockRampSteps)"), ("drop_block_size", "\(dropBlockSize)"),
-                ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
+                ("dropout", "\(dropout)"), ("eval_every", "\(evalEvery)"), ("gamma", "\(gamma)"), ("gradient_checkpointing", "[" + gradientCheckpointing.joined(separator: ", ") + "]"), ("hard_example_share", "\(hardExampleShare)"), ("image_samples", "\(imageSamples)"), ("image_size", "\(imageSize)"), ("keep_last", "\(keepLast)"),
                 ("label_smoothing", "\(labelSmoothing)"), ("loader_workers", "\(loaderWorkers)"), ("log_every", "\(logEvery)"), ("lr", "\(lr)"), ("mean", list(mean)),
                 ("model", model), ("momentum", "\(momentum)"), ("nesterov", "\(nesterov)"), ("optimizer", optimizer.rawValue),
                 ("overfit_patience", "\(overfitPatience)"), ("precision", precision.rawValue), ("run_dir", runDir), ("schedule", schedule.rawValue), ("seed", "\(seed)"),
@@ -193,6 +198,10 @@ extension TrainingConfig {
             }
         }
         if !(0..<1).contains(labelSmoothing) { throw ConfigError("\(at("label_smoothing")): must lie in [0, 1)") }
+        if !(0..<1).contains(hardExampleShare) { throw ConfigError("\(at("hard_example_share")): must lie in [0, 1)") }
+        if hardExampleShare > 0 && hardExamplesPerBatch == 0 {
+            throw ConfigError("\(at("hard_example_share")): \(hardExampleShare) of a batch of \(batchSize) is no image; at least 1 / batch_size")
+        }
         let metrics = task.metricNames + ["val_loss", "train_loss"]
         if !metrics.contains(selectionMetric) {
             throw ConfigError("\(at("best_metric")): expected " + metrics.dropLast().joined(separator: ", ") + " or train_loss for a \(task.rawValue) model")
@@ -274,7 +283,7 @@ extension TrainingConfig {
         "augment": bool(\.augment), "mean": doubles(\.mean), "std": doubles(\.std), "optimizer": choice(\.optimizer),
         "lr": double(\.lr), "weight_decay": double(\.weightDecay), "momentum": double(\.momentum), "nesterov": bool(\.nesterov),
         "schedule": choice(\.schedule), "warmup_steps": int(\.warmupSteps), "step_size": int(\.stepSize), "gamma": double(\.gamma),
-        "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing),
+        "clip_grad_norm": double(\.clipGradNorm), "label_smoothing": double(\.labelSmoothing), "hard_example_share": double(\.hardExampleShare),
         "dropout": double(\.dropout), "drop_block": double(\.dropBlock), "drop_block_size": int(\.dropBlockSize),
         "drop_block_ramp_steps": int(\.dropBlockRampSteps), "stochastic_depth": optionalDouble(\.stochasticDepth), "eval_every": int(\.evalEvery),
         "checkpoint_every": int(\.checkpointEvery), "keep_last": int(\.keepLast), "best_metric": optionalString(\.bestMetric),

@@ -14,8 +14,11 @@ public protocol TrainingTask: AnyObject, Sendable {
     var data: TaskData { get }
     /// Which training samples each step takes (the resumable random state).
     var batchOrder: BatchOrder { get }
-    /// The training batch of `step`: a pure function of (seed, epoch, batch), so a resume rebuilds it exactly.
+    /// The training batch of `step`: a pure function of (seed, epoch, batch) — and, with hard-example sampling,
+    /// of the losses recorded before step − 2, which checkpoints keep — so a resume rebuilds it exactly.
     func trainingBatch(step: Int) throws -> TrainingBatch
+    /// The loss-driven sampler whose state checkpoints carry, when the task draws by loss.
+    var hardExamples: HardExampleSampler? { get }
     /// A validation pass over the held-out samples; the model is in eval mode and no tape is recorded.
     /// `samples`: at most this many validation images drawn into the TensorBoard picture (0: none).
     /// Nil when nothing is held out.
@@ -28,11 +31,18 @@ public struct TrainingBatch: @unchecked Sendable {
     public let inputs: Tensor
     /// The training loss of the model's output on `inputs`, a scalar on the tape.
     public let loss: (Tensor) -> Tensor
+    /// Shown the model's output after the forward pass (hard-example sampling records per-image losses).
+    public let observe: ((Tensor) -> Void)?
 
-    public init(inputs: Tensor, loss: @escaping (Tensor) -> Tensor) {
+    public init(inputs: Tensor, loss: @escaping (Tensor) -> Tensor, observe: ((Tensor) -> Void)? = nil) {
         self.inputs = inputs
         self.loss = loss
+        self.observe = observe
     }
+}
+
+extension TrainingTask {
+    public var hardExamples: HardExampleSampler? { nil }
 }
 
 /// What a dataset is to the run records: its root (also the fingerprint's), the files hashed, the class names.

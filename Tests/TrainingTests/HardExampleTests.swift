@@ -1,0 +1,126 @@
+import Foundation
+import Tensors
+import Testing
+@testable import Training
+
+/// Hard-example sampling (`hard_example_share`): draws follow the losses, read them two steps late whatever the
+/// loader does, and a run that samples by loss resumes bit for bit.
+@Suite struct HardExampleTests {
+    static let training = Array(stride(from: 0, to: 80, by: 2))  // dataset indices of 40 training images
+
+    /// Records `steps` steps, each image of the step getting loss `loss(image, step)`, drawing before each.
+    static func run(_ sampler: HardExampleSampler, steps: Range<Int>, loss: (Int, Int) -> Float) -> [[Int]] {
+        steps.map { step in
+            let drawn = sampler.draw(step: step)
+            sampler.record(step: step, samples: training, losses: training.map { loss($0, step) })
+            return drawn
+        }
+    }
+
+    @Test func drawsAreDistinctSeededAndFollowTheLosses() {
+        let make = { HardExampleSampler(training: Self.training, count: 4, classes: 5, seed: 3) }
+        // Image 10 has loss 50, the others 0.01: after the lag it is in every draw, and draws stay distinct.
+        let draws = Self.run(make(), steps: 0..<40) { image, _ in image == 10 ? 50 : 0.01 }
+        #expect(draws.allSatisfy { Set($0).count == 4 && $0.allSatisfy(Self.training.contains) })
+        #expect(draws[HardExampleSampler.lag...].allSatisfy { $0.contains(10) }, "the heaviest image is in every draw once its loss is seen")
+        #expect(draws == Self.run(make(), steps: 0..<40) { image, _ in image == 10 ? 50 : 0.01 }, "seeded")
+        // Before any loss is recorded every image weighs ln 5: the first draws spread over the set.
+        #expect(Set(draws[0..<HardExampleSampler.lag].joined()).count == 4 * HardExampleSampler.lag)
+        // In proportion: images with loss 3 against 1 are drawn about three times as often.
+        let weighted = Self.run(HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 9), steps: 0..<4000) { image, _ in
+            image < 40 ? 3 : 1
+        }
+        let heavy = weighted.dropFirst(HardExampleSampler.lag).filter { $0[0] < 40 }.count
+        let ratio = Double(heavy) / Double(weighted.count - HardExampleSampler.lag - heavy)
+        #expect(abs(ratio - 3) < 0.35, "heavy : light = \(ratio)")
+    }
+
+    /// The draw of step s reads the losses of steps before s − 2 and no later ones, so how far a loader has run
+    /// ahead cannot change it.
+    @Test func aDrawReadsTheLossesOfStepsBeforeTheLag() {
+        let sampler = HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 1)
+        let only = { (image: Int) in Self.training.map { $0 == image ? Float(1) : 0 } }
+        let everyLoss: [[Float]] = [[Float]](repeating: Self.training.map { _ in 1 }, count: 4) + [only(20), only(30), only(40), only(50)]
+        var draws: [[Int]] = []
+        for (step, losses) in everyLoss.enumerated() {
+            draws.append(sampler.draw(step: step))
+            #expect(sampler.draw(step: step) == draws[step], "a drawn step is remembered until it is recorded")
+            sampler.record(step: step, samples: Self.training, losses: losses)
+        }
+        // Step 6 sees steps 0–3 (every image at 1); step 7 sees step 4's losses, not step 5's; step 8 step 5's.
+        #expect(draws[7] == [20] && draws[6] != [30])
+        #expect(sampler.draw(step: 8) == [30])
+    }
+
+    /// A sampler restored from a checkpoint after N steps draws what the uninterrupted one draws.
+    @Test func checkpointStateContinuesTheDraws() throws {
+        let loss = { (image: Int, step: Int) -> Float in Float((image * 7 + step * 3) % 11) / 4 }
+        let whole = Self.run(HardExampleSampler(training: Self.training, count: 3, classes: 5, seed: 4), steps: 0..<20, loss: loss)
+        let first = HardExampleSampler(training: Self.training, count: 3, classes: 5, seed: 4)
+        let before = Self.run(first, steps: 0..<9, loss: loss)
+        _ = first.draw(step: 9); _ = first.draw(step: 10)  // a loader ran ahead of the checkpoint
+        let saved = Dictionary(uniqueKeysWithValues: first.checkpointTensors().map { ($0.name, $0.tensor) })
+        let second = HardExampleSampler(training: Self.training, count: 3, classes: 5, seed: 4)
+        try second.restore(saved, steps: 9, source: "h.safetensors")
+        #expect(before + Self.run(second, steps: 9..<20, loss: loss) == whole)
+        #expect(throws: TrainingError.self) { try second.restore(saved, steps: 10, source: "h.safetensors") }
+    }
+
+    @Test func perImageLossesAverageToTheBatchLoss() {
+        let logits = Tensor(shape: [3, 4], [0.5, -1, 2, 0.1, 3, 0, 0, -2, -0.5, 0.25, 1, 1.5])
+        let targets = [2, 0, 3]
+        for smoothing: Float in [0, 0.1] {
+            let each = perImageCrossEntropy(logits, targets: targets, labelSmoothing: smoothing)
+            let mean = crossEntropy(logits, targets: targets, labelSmoothing: smoothing).item
+            #expect(abs(each.reduce(0, +) / 3 - mean) < 1e-6, "smoothing \(smoothing): \(each) vs \(mean)")
+        }
+    }
+
+    /// Through the trainer: a run drawing half of each batch by loss trains, is the same with and without a
+    /// prefetching loader, resumes bit for bit, and its checkpoints carry the sampler's state.
+    @Test func aRunSamplingByLossPrefetchesAndResumesBitForBit() throws {
+        let revision = SourceRevision(commit: "test", dirty: false)
+        var config = TrainingFixtures.smallConfig(steps: 10)
+        config.hardExampleShare = 0.5
+        var losses: [[UInt32]] = []
+        for workers in [0, 2] {
+            config.loaderWorkers = workers
+            let trainer = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("hard-\(workers)"), resume: false, revision: revision)
+            #expect(try trainer.run() == .finished(steps: 10))
+            losses.append(trainer.trainLosses.map(\.bitPattern))
+            let newest = trainer.runDirectory.appendingPathComponent("checkpoints/step-0000010")
+            #expect(FileManager.default.fileExists(atPath: newest.appendingPathComponent(CheckpointStore.hardExamplesFile).path))
+        }
+        #expect(losses[0].count == 10 && losses[1] == losses[0])
+        var plain = config
+        plain.hardExampleShare = 0
+        let unsampled = try Trainer(config: plain, runDirectory: TrainingFixtures.temporaryFolder("hard-off"), resume: false, revision: revision)
+        _ = try unsampled.run()
+        #expect(unsampled.trainLosses.map(\.bitPattern) != losses[0], "the share changes the batches")
+
+        let folder = TrainingFixtures.temporaryFolder("hard-split")
+        #expect(try Trainer(config: config, runDirectory: folder, resume: false, revision: revision).run(stopAfter: 5) == .paused(steps: 5))
+        let resumed = try Trainer(config: config, runDirectory: folder, resume: true, revision: revision)
+        _ = try resumed.run()
+        #expect(resumed.trainLosses.map(\.bitPattern) == losses[0])
+    }
+
+    @Test func configErrorsNameTheKey() throws {
+        let cases = [("data: d\nhard_example_share: 1\n", "c.yaml:2: hard_example_share: must lie in [0, 1)"),
+                     ("data: d\nbatch_size: 4\nhard_example_share: 0.2\n",
+                      "c.yaml:3: hard_example_share: 0.2 of a batch of 4 is no image; at least 1 / batch_size")]
+        for (text, message) in cases {
+            do { _ = try TrainingConfig.parse(text, file: "c.yaml"); Issue.record("accepted \(text)") } catch {
+                #expect(error.description == message)
+            }
+        }
+        let images = try TrainingFixtures.denseShapes(.detection).appendingPathComponent("images").path
+        let annotations = try TrainingFixtures.denseShapes(.detection).appendingPathComponent("annotations.json").path
+        do {
+            _ = try TrainingConfig.parse("data: \(images)\nmodel: centernet_resnet18\nannotations: \(annotations)\nhard_example_share: 0.5\n", file: "c.yaml")
+            Issue.record("accepted hard_example_share for detection")
+        } catch {
+            #expect(error.description == "c.yaml:4: hard_example_share: not available for detection models (centernet_resnet18 is a detection model)")
+        }
+    }
+}
