@@ -14,14 +14,23 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
     argmax.withUnsafeMutableBufferPointer { best in
         let at = tracking ? best.baseAddress : nil  // an empty array may still hand out a (shared) address
         parallelFor(n * c, minimumPerChunk: 4) { range in
-            let scratch = tracking ? PoolScratch(width: w, outputWidth: ow, kernel: kernel, stride: win.stride.1, padding: padding) : nil
-            defer { scratch?.deallocate() }
             for p in range {
                 let src = x.data + p * h * w, dst = y.data + p * oh * ow
-                if let at, let scratch {
-                    trackedMax(src, dst, at + p * oh * ow, h, w, oh, ow, kernel, win.stride.0, padding, scratch)
-                } else {
-                    separableMax(src, dst, h, w, oh, ow, kernel, win.stride, padding)
+                guard let at else { separableMax(src, dst, h, w, oh, ow, kernel, win.stride, padding); continue }
+                for i in 0..<oh {
+                    // The window clipped to the image: padding never wins. PyTorch's rule: the maximum starts at −∞ on
+                    // the first in-image position and moves to a greater value or a NaN.
+                    let r0 = Swift.max(0, i * win.stride.0 - padding), r1 = Swift.min(h, i * win.stride.0 - padding + kernel)
+                    for j in 0..<ow {
+                        let c0 = Swift.max(0, j * win.stride.1 - padding), c1 = Swift.min(w, j * win.stride.1 - padding + kernel)
+                        var best = r0 * w + c0, m = -Float.infinity
+                        for ih in r0..<r1 {
+                            let row = src + ih * w
+                            for iw in c0..<c1 where row[iw] > m || row[iw].isNaN { m = row[iw]; best = ih * w + iw }
+                        }
+                        dst[i * ow + j] = m
+                        at[(p * oh + i) * ow + j] = Int32(best)
+                    }
                 }
             }
         }
@@ -37,75 +46,6 @@ public func maxPool2d(_ x: Tensor, kernel: Int, stride: Int? = nil, padding: Int
             }
         }
         return [dx]
-    }
-}
-
-/// Scratch of `trackedMax` for one thread: an input row split by column phase for a strided window — phase q
-/// holds the padded row's columns q, q + s, q + 2s, … (−∞ in the padding), so tap kx of outputs j…j+15 is one
-/// contiguous load from phase kx mod s at j + kx / s — and one output row's running maxima and their positions.
-private struct PoolScratch {
-    let stride, padding, width, length, lanes: Int
-    let phases: UnsafeMutablePointer<Float>
-    let maxima: UnsafeMutablePointer<Float>
-    let winners: UnsafeMutablePointer<Int32>
-
-    init(width: Int, outputWidth: Int, kernel: Int, stride: Int, padding: Int) {
-        (self.stride, self.padding, self.width) = (stride, padding, width)
-        lanes = (outputWidth + 15) / 16 * 16
-        length = lanes + (kernel - 1) / stride
-        phases = .allocate(capacity: stride * length)
-        maxima = .allocate(capacity: lanes)
-        winners = .allocate(capacity: lanes)
-    }
-
-    func deallocate() { phases.deallocate(); maxima.deallocate(); winners.deallocate() }
-
-    func split(_ row: UnsafeMutablePointer<Float>) {
-        for q in 0..<stride {
-            let phase = phases + q * length
-            for t in 0..<length {
-                let column = t * stride + q - padding
-                phase[t] = column >= 0 && column < width ? row[column] : -.infinity
-            }
-        }
-    }
-
-    func taps(_ kx: Int, from j: Int) -> Lanes { loadLanes(phases + (kx % stride) * length + j + kx / stride) }
-}
-
-/// Max pooling that records each window's arg-max, 16 outputs at a time with compare-and-select (which tap wins
-/// is data; branches on it mispredict). PyTorch's rule: the maximum starts at −∞ on the window's first in-image
-/// position, a tap wins when greater or NaN; padding (−∞) never wins.
-private func trackedMax(_ src: UnsafeMutablePointer<Float>, _ dst: UnsafeMutablePointer<Float>, _ at: UnsafeMutablePointer<Int32>,
-                        _ h: Int, _ w: Int, _ oh: Int, _ ow: Int, _ kernel: Int, _ stride: Int, _ padding: Int, _ scratch: PoolScratch) {
-    let lane = SIMD16<Int32>(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15)
-    let columnStep = SIMD16<Int32>(repeating: Int32(stride)) &* lane
-    func firstColumns(_ j: Int) -> SIMD16<Int32> { SIMD16<Int32>(repeating: Int32(j * stride - padding)) &+ columnStep }
-    for i in 0..<oh {
-        let r0 = max(0, i * stride - padding), r1 = min(h, i * stride - padding + kernel)
-        for j in Swift.stride(from: 0, to: scratch.lanes, by: 16) {
-            let columns = firstColumns(j)
-            storeLanes(Lanes(repeating: -.infinity), scratch.maxima + j)
-            (UnsafeMutableRawPointer(scratch.winners + j)).storeBytes(
-                of: SIMD16<Int32>(repeating: Int32(r0 * w)) &+ columns.replacing(with: 0, where: columns .< 0), as: SIMD16<Int32>.self)
-        }
-        for r in r0..<r1 {
-            scratch.split(src + r * w)
-            for j in Swift.stride(from: 0, to: scratch.lanes, by: 16) {
-                var m = loadLanes(scratch.maxima + j)
-                var best = UnsafeRawPointer(scratch.winners + j).loadUnaligned(as: SIMD16<Int32>.self)
-                let positions = SIMD16<Int32>(repeating: Int32(r * w)) &+ firstColumns(j)
-                for kx in 0..<kernel {
-                    let v = scratch.taps(kx, from: j), wins = (v .> m) .| (v .!= v)
-                    m.replace(with: v, where: wins)
-                    best.replace(with: positions &+ Int32(kx), where: wins)
-                }
-                storeLanes(m, scratch.maxima + j)
-                UnsafeMutableRawPointer(scratch.winners + j).storeBytes(of: best, as: SIMD16<Int32>.self)
-            }
-        }
-        (dst + i * ow).update(from: scratch.maxima, count: ow)
-        (at + i * ow).update(from: scratch.winners, count: ow)
     }
 }
 
