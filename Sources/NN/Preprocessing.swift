@@ -73,7 +73,10 @@ public struct Preprocessing: Sendable {
         return [(box.x - offset.1) / scale.1, (box.y - offset.0) / scale.0, box.width / scale.1, box.height / scale.0].map(Double.init)
     }
 
-    static func resized(_ x: Tensor, to size: (Int, Int)) -> Tensor {
+    /// The model's resampling of [N, C, H, W] images: shrinking averages areas (adaptive_avg_pool2d, PyTorch's
+    /// `interpolate(mode="area")`), enlarging is bilinear with half-pixel centres. Training resizes with it too, so
+    /// a model is trained on the pixels it is later fed.
+    public static func resized(_ x: Tensor, to size: (Int, Int)) -> Tensor {
         let (h, w) = (x.shape[2], x.shape[3])
         if (h, w) == size { return x }
         if size.0 <= h && size.1 <= w { return adaptiveAvgPool2d(x, size: size) }

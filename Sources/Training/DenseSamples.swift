@@ -36,7 +36,7 @@ final class DenseSamples: @unchecked Sendable {
     /// Sample `index` at `image_size`, augmented with `seed` (nil: as it is, for validation).
     func sample(_ index: Int, augmentSeed seed: UInt64?) throws -> AnnotatedSample {
         let cached = lock.withLock { stretched[index] }
-        let sample = try cached ?? load(index).stretched(width: size, height: size)
+        let sample = try cached ?? load(index).stretched(width: size, height: size, resample: Self.asTheModelIsFed)
         if cached == nil {
             let bytes = sample.image.values.count * MemoryLayout<Float>.size + (sample.mask?.labels.count ?? 0)
             lock.withLock {
@@ -47,6 +47,15 @@ final class DenseSamples: @unchecked Sendable {
         }
         guard let augmentation, let seed else { return sample }
         return augmentation.apply(sample, seed: seed)
+    }
+
+    /// The image resampled by `Preprocessing.resized`, as `fovea predict` and `fovea iterate` feed the model: a
+    /// model is trained on the pixels it is later given (Datasets' own `Resize` weighs areas exactly, which differs
+    /// at ratios that are not whole numbers).
+    static func asTheModelIsFed(_ image: PlanarImage, width: Int, height: Int) -> PlanarImage {
+        let input = Tensor(shape: [1, image.channels, image.height, image.width], image.values)
+        return PlanarImage(width: width, height: height, channels: image.channels,
+                           values: Preprocessing.resized(input, to: (height, width)).scalars)
     }
 
     /// Samples kept in memory (for tests of the budget).

@@ -1,7 +1,8 @@
 /// Cropping a window and resizing it, for image, masks and boxes alike.
 enum Crop {
+    /// `resample` scales the cropped image to `width` × `height`; masks and boxes move by nearest neighbour and scaling.
     static func resized(_ sample: AnnotatedSample, crop: (x: Int, y: Int, width: Int, height: Int), width: Int, height: Int,
-                        minVisible: Double) -> AnnotatedSample {
+                        minVisible: Double, resample: (PlanarImage, Int, Int) -> PlanarImage = Resize.resize) -> AnnotatedSample {
         var window = PlanarImage(width: crop.width, height: crop.height, channels: sample.image.channels)
         for channel in 0..<window.channels {
             for y in 0..<crop.height {
@@ -19,16 +20,18 @@ enum Crop {
                        width: box.width * scaleX, height: box.height * scaleY, label: box.label)
                 .clipped(width: width, height: height, minVisible: minVisible)
         }
-        return AnnotatedSample(image: Resize.resize(window, width: width, height: height), movedBoxes: boxes,
+        return AnnotatedSample(image: resample(window, width, height), movedBoxes: boxes,
                                mask: moved.mask, movedInstanceMasks: moved.instances)
     }
 }
 
 extension AnnotatedSample {
-    /// The whole sample stretched to `width` × `height`: the image by area/bilinear resizing, boxes scaled (a box
-    /// thinner than a pixel afterwards is dropped), masks by nearest neighbour so class indices are never blended.
-    public func stretched(width: Int, height: Int) -> AnnotatedSample {
+    /// The whole sample stretched to `width` × `height`: the image by `resample` (area/bilinear `Resize` unless the
+    /// caller resamples as its model's input does), boxes scaled (a box thinner than a pixel afterwards is dropped),
+    /// masks by nearest neighbour so class indices are never blended.
+    public func stretched(width: Int, height: Int,
+                          resample: (PlanarImage, Int, Int) -> PlanarImage = Resize.resize) -> AnnotatedSample {
         if width == image.width && height == image.height { return self }
-        return Crop.resized(self, crop: (0, 0, image.width, image.height), width: width, height: height, minVisible: 0)
+        return Crop.resized(self, crop: (0, 0, image.width, image.height), width: width, height: height, minVisible: 0, resample: resample)
     }
 }
