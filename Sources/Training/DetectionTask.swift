@@ -87,8 +87,8 @@ final class DetectionTask: TrainingTask {
             let batchObjects = Double(max(1, targets.reduce(0) { $0 + $1.mask.scalars.reduce(0, +) }))
             lossSum += Double(coder.loss(output, targets).item) * batchObjects
             objects += batchObjects
-            // COCO keeps at most 100 detections per image; a low threshold leaves the precision-recall curve whole.
-            let decoded = coder.decode(output, limit: 100, scoreThreshold: 0.01, iouThreshold: 0.5)
+            let decoded = coder.decode(output, limit: CenterNetCoder.limit, scoreThreshold: CenterNetCoder.scoreThreshold,
+                                       iouThreshold: CenterNetCoder.iouThreshold)
             for (n, found) in decoded.enumerated() where pictures.count < shown {
                 pictures.append(picture(inputs, n, truth: targetsBoxes(members[n]), found: found))
             }

@@ -64,6 +64,17 @@ import Testing
         #expect(d.count == 1 && d[0].box.width == 0 && d[0].box.height == 8 && d[0].box.x == 4 && d[0].box.y == 4)
     }
 
+    /// Every scored path decodes with the evaluation settings (score ≥ 0.01, top 100): a detector's own decode
+    /// keeps a 0.02 peak, as training validation does, so `fovea iterate`'s AP is the run's `val_ap50`.
+    @Test func theDetectorDecodesWithTheEvaluationSettings() {
+        let output = Tensor(repeating: -10, shape: [1, 5, 4, 4])
+        for i in 16..<80 { output.data[i] = 1 }  // size 1×1, offsets 1 cell
+        output.data[2 * 4 + 1] = Foundation.logf(0.02 / 0.98)
+        let found = CenterNet(classes: 1).decode(output)[0]
+        #expect(found.count == 1 && abs(found[0].score - 0.02) < 1e-6)
+        #expect(CenterNetCoder.scoreThreshold == 0.01 && CenterNetCoder.limit == 100)
+    }
+
     @Test func letterboxKeepsTheAspectAndPadsWithTheMean() {
         // A white 8 × 4 image into a 4 × 4 input: two rows of image between one padded row above and one below.
         let p = Preprocessing(size: 4, resize: .letterbox, mean: [0.5, 0.5, 0.5], std: [0.25, 0.25, 0.25])

@@ -44,8 +44,10 @@ public final class CenterNet: Module {
     }
 
     /// Peaks of the heat map (local maxima in 3×3, CenterNet's "NMS"), the `limit` best over all classes,
-    /// then class-wise NMS. Boxes are in input pixels.
-    public func decode(_ output: Tensor, limit: Int = 100, scoreThreshold: Float = 0.05, iouThreshold: Float = 0.5) -> [[Detection]] {
+    /// then class-wise NMS. Boxes are in input pixels. The defaults are the ones every scored path uses (training
+    /// validation, `fovea iterate`, `fovea predict`), so their AP agrees on the same data.
+    public func decode(_ output: Tensor, limit: Int = CenterNetCoder.limit, scoreThreshold: Float = CenterNetCoder.scoreThreshold,
+                       iouThreshold: Float = CenterNetCoder.iouThreshold) -> [[Detection]] {
         CenterNetCoder(classes: classes).decode(output, limit: limit, scoreThreshold: scoreThreshold, iouThreshold: iouThreshold)
     }
 }
@@ -91,6 +93,12 @@ public struct CenterNetCoder: Sendable {
     public var stride: Int { CenterNet.stride }
 
     public init(classes: Int) { self.classes = classes }
+
+    /// Decoding for evaluation: COCO keeps at most 100 detections per image, and a low score threshold leaves the
+    /// precision-recall curve whole.
+    public static let limit = 100
+    public static let scoreThreshold: Float = 0.01
+    public static let iouThreshold: Float = 0.5
 
     /// Training targets for one image of size (height, width): a Gaussian heat map per class, and at each
     /// object's centre cell its size (in stride units) and sub-cell offset.
