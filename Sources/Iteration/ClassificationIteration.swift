@@ -121,7 +121,7 @@ struct ClassificationIteration {
         guard !explained.isEmpty else { return }
         let (model, arch) = try loadModel(settings, classes: p.classes.count, checkpoint: URL(fileURLWithPath: p.checkpoint))
         let side = settings.imageSize
-        let preprocessing = Preprocessing(size: side, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
+        let preprocessing = settings.preprocessing
         let items = try explained.map { (id, sample, predicted) -> CaseHeatMaps.Item in
             let source = p.samples[sample].source
             let image: PlanarImage

@@ -131,9 +131,8 @@ public struct Pipeline {
         let task: Architecture.Task = config.task == .detection ? .detection : .segmentation
         guard config.train != nil else { return try DenseModel(model: config.model!, weights: config.weights!, task: task, config: config.file) }
         let settings = try training.settings()
-        let preprocessing = Preprocessing(size: settings.imageSize, resize: .stretch, mean: settings.mean.map(Float.init), std: settings.std.map(Float.init))
         return try DenseModel(model: settings.model, weights: try training.bestCheckpoint().appendingPathComponent("model.safetensors").path,
-                              task: task, config: training.configCopy.path, preprocessing: preprocessing)
+                              task: task, config: training.configCopy.path, preprocessing: settings.preprocessing)
     }
 
     /// What the predict stage's key adds for a model trained here: the checkpoint it predicts with, and the data.

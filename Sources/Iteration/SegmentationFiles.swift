@@ -111,12 +111,13 @@ struct SegmentationFiles {
         let (x0, y0) = (Int(box[0]), Int(box[1])), (x1, y1) = (Int(box[0] + box[2]), Int(box[1] + box[3]))
         func inside(_ x: Int, _ y: Int) -> Bool { x >= x0 && x < x1 && y >= y0 && y < y1 }
         var region = [Float](repeating: 0, count: side * side), rectangle = region
-        for y in 0..<side { for x in 0..<side {
-            let my = min(mask.height - 1, (2 * y + 1) * mask.height / (2 * side)), mx = min(mask.width - 1, (2 * x + 1) * mask.width / (2 * side))
-            guard inside(mx, my) else { continue }
-            rectangle[y * side + x] = 1
-            if Int(mask.labels[my * mask.width + mx]) == label { region[y * side + x] = 1 }
-        } }
+        // Which mask pixel each output pixel reads: the mask's own nearest-neighbour stretch, applied to pixel indices.
+        let sources = SegmentationMask.stretchedLabels(Array(0..<(mask.width * mask.height))[...], width: mask.width, height: mask.height,
+                                                       toWidth: side, toHeight: side)
+        for (i, source) in sources.enumerated() where inside(source % mask.width, source / mask.width) {
+            rectangle[i] = 1
+            if Int(mask.labels[source]) == label { region[i] = 1 }
+        }
         return region.contains(1) ? region : rectangle
     }
 

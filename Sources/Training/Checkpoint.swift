@@ -139,7 +139,7 @@ public struct CheckpointStore: Sendable {
         var best: (step: Int, url: URL, value: Double)?
         for (step, url) in list() {
             guard let value = (try? meta(at: url))?.metrics[metric], value.isFinite else { continue }
-            if best == nil || (mode == .max ? value >= best!.value : value <= best!.value) { best = (step, url, value) }
+            if best == nil || mode.prefers(value, over: best!.value) { best = (step, url, value) }
         }
         return best.map { ($0.step, $0.url) }
     }

@@ -30,7 +30,7 @@ public final class ClassificationBatches: @unchecked Sendable {
         batchOrder = BatchOrder(training: training, batchSize: config.batchSize - hard, seed: seed)
         hardExamples = hard > 0 && !training.isEmpty
             ? HardExampleSampler(training: training, count: hard, classes: dataset.classes.names.count, seed: seed) : nil
-        preprocessing = Preprocessing(size: config.imageSize, resize: .stretch, mean: config.mean.map(Float.init), std: config.std.map(Float.init))
+        preprocessing = config.preprocessing
         augmentation = !config.augment ? nil
             : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)
     }

@@ -155,7 +155,7 @@ public final class Trainer {
         var best: (step: Int, metric: String, value: Double)?
         for e in evaluations {
             guard let value = e.values[metric], value.isFinite else { continue }
-            if best == nil || (config.bestMode == .max ? value >= best!.value : value <= best!.value) { best = (e.step, metric, value) }
+            if best == nil || config.bestMode.prefers(value, over: best!.value) { best = (e.step, metric, value) }
         }
         return best
     }

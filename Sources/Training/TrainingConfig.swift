@@ -10,7 +10,12 @@ import Yams
 public struct TrainingConfig: Sendable, Equatable {
     public enum OptimizerKind: String, Sendable, CaseIterable { case sgd, adamw }
     public enum ScheduleKind: String, Sendable, CaseIterable { case constant, onecycle, step, warmup_cosine }
-    public enum MetricMode: String, Sendable, CaseIterable { case max, min }
+    public enum MetricMode: String, Sendable, CaseIterable {
+        case max, min
+
+        /// Whether `value` takes the place of `best`: better, or equal and newer (values are visited oldest first).
+        public func prefers(_ value: Double, over best: Double) -> Bool { self == .max ? value >= best : value <= best }
+    }
 
     /// The ImageFolder root (classification) or the folder of images (detection, segmentation).
     public var data = ""
@@ -74,6 +79,12 @@ public struct TrainingConfig: Sendable, Equatable {
 
     /// The metric that picks the best checkpoint.
     public var selectionMetric: String { bestMetric ?? task.metricNames[0] }
+
+    /// How the run's images are fed to its model (stretched to `image_size`, normalised by `mean` and `std`): the
+    /// training batches and whatever later runs the trained model (`fovea iterate`) use this one.
+    public var preprocessing: Preprocessing {
+        Preprocessing(size: imageSize, resize: .stretch, mean: mean.map(Float.init), std: std.map(Float.init))
+    }
 
     /// Images of each batch drawn by loss: `hard_example_share` of `batch_size`, rounded down.
     public var hardExamplesPerBatch: Int { Int((hardExampleShare * Double(batchSize)).rounded(.down)) }
