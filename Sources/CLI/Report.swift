@@ -29,6 +29,7 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Output folder (created; replaced only if it holds a previous report).") var out: String?
     @Option(help: "Title of the report.") var title: String?
     @Option(name: .customLong("max-cases"), help: "Most cases drawn from prediction files.") var maxCases = 20
+    @Option(name: .customLong("top-errors"), help: "Most confident errors outside the cases listed from prediction files.") var topErrors = 10
     @Flag(help: "No progress lines.") var quiet = false
 
     func validate() throws {
@@ -39,6 +40,7 @@ struct ReportCommand: ParsableCommand {
             guard out != nil else { throw ValidationError("--out is required with --gt and --pred") }
         }
         guard maxCases > 0 else { throw ValidationError("--max-cases must be positive") }
+        guard topErrors >= 0 else { throw ValidationError("--top-errors must not be negative") }
     }
 
     func run() throws {
@@ -52,7 +54,7 @@ struct ReportCommand: ParsableCommand {
             }
             let cases = DetectionCases.records(from: analysis)
             let selection = FailureSelector.select(from: cases, policy: SelectionPolicy(minCases: min(10, maxCases), maxCases: maxCases))
-            let top = FailureSelector.topErrors(cases, excluding: Set(selection.cases.map(\.key)), limit: 10)
+            let top = FailureSelector.topErrors(cases, excluding: Set(selection.cases.map(\.key)), limit: topErrors)
             let name = URL(fileURLWithPath: pred).deletingPathExtension().lastPathComponent
             records = [DetectionIteration.record(name: name, analysis: analysis, source: "\(pred) against \(gt)", imageRoot: images,
                                                  cases: selection.cases.map { ($0, "failing") }, topErrors: top)]
@@ -79,6 +81,9 @@ struct ReportCommand: ParsableCommand {
         } catch let e as ReportError { throw InputError(e.description) }
     }
 
+    /// How the headline names each task's metrics (`Architecture.Task.metricNames`).
+    static let metricTitles = ["val_acc": "val accuracy", "val_ap50": "val AP50", "val_map": "val mAP", "val_miou": "val mIoU"]
+
     /// A training run on its own: its curves, advisories and hyper-parameters, headlined by its last evaluation.
     static func runRecord(_ run: String) throws -> IterationRecord {
         let iterationFile = URL(fileURLWithPath: run).appendingPathComponent("iteration.json")
@@ -90,17 +95,17 @@ struct ReportCommand: ParsableCommand {
             throw InputError("\(run)/metrics.csv: missing; --run takes a fovea train run folder")
         }
         var headline = [NamedValue]()
-        if let latest = store.latest(), let meta = try? store.meta(at: latest) {
-            if let acc = meta.metrics["val_acc"] { headline.append(NamedValue("val accuracy", acc, format: "percent")) }
-            for (key, name) in [("val_ap50", "val AP50"), ("val_map", "val mAP"), ("val_miou", "val mIoU")] {  // dense runs
-                if let value = meta.metrics[key] { headline.append(NamedValue(name, value, format: "percent")) }
+        let meta = store.latest().flatMap { try? store.meta(at: $0) }
+        let model = meta?.hyperparameters["model"] ?? (try? RunRecords(directory: run))?.hyperparameters.first { $0.key == "model" }?.value
+        let task = model.flatMap { Architecture(rawValue: $0) }?.task ?? .classification
+        if let meta {
+            for key in task.metricNames {
+                if let value = meta.metrics[key] { headline.append(NamedValue(Self.metricTitles[key] ?? key, value, format: "percent")) }
             }
             if let loss = meta.metrics["val_loss"] { headline.append(NamedValue("val loss", loss, format: "plain")) }
             headline.append(NamedValue("steps", Double(meta.step), format: "count"))
         }
-        let model = (try? RunRecords(directory: run))?.hyperparameters.first { $0.key == "model" }?.value
-        let task = model.flatMap { Architecture(rawValue: $0) }?.task.rawValue ?? "classification"
-        return IterationRecord(name: URL(fileURLWithPath: run).standardizedFileURL.lastPathComponent, task: task,
+        return IterationRecord(name: URL(fileURLWithPath: run).standardizedFileURL.lastPathComponent, task: task.rawValue,
                                source: "training run \(run)", headline: headline, runDirectory: run)
     }
 }

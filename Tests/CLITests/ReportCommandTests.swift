@@ -20,6 +20,20 @@ import Testing
         let page = try String(contentsOf: out.appendingPathComponent("iterations/detection-results.html"), encoding: .utf8)
         #expect(page.contains("ΔAP50 per error type") && page.contains("Minimal failure set"))
         try? FileManager.default.removeItem(at: out)
+
+        // --top-errors sets how many errors outside the cases are listed (0: none, no section).
+        for (limit, rows) in [(1, 1), (0, 0)] {  // the fixture has two errors outside its cases
+            let out = Self.temporaryFolder()
+            let run = try runFovea(["report", "--gt", Self.fixture("fixtures/shapes/detection/annotations.json"),
+                                    "--pred", Self.fixture("fixtures/iterate/detection-results.json"), "--out", out.path,
+                                    "--top-errors", "\(limit)", "--quiet"])
+            #expect(run.status == 0, "\(run.err)")
+            let page = try String(contentsOf: out.appendingPathComponent("iterations/detection-results.html"), encoding: .utf8)
+            let section = page.components(separatedBy: "<h2>Top errors outside the failure set</h2>").dropFirst().first?
+                .components(separatedBy: "</table>")[0] ?? ""
+            #expect(section.components(separatedBy: "<tr>\n<td>").count - 1 == rows, "--top-errors \(limit)")
+            try? FileManager.default.removeItem(at: out)
+        }
     }
 
     @Test func badInputIsOneLineAndWritesNothing() throws {
@@ -44,6 +58,7 @@ import Testing
         #expect(try runFovea(["report"]).status == 2)
         #expect(try runFovea(["report", "--gt", "a.json", "--out", "x"]).status == 2)
         #expect(try runFovea(["report", "--run", "r", "--workspace", "w"]).status == 2)
+        #expect(try runFovea(["report", "--run", "r", "--top-errors=-1"]).status == 2)
         #expect(try runFovea(["iterate"]).status == 2)
     }
 
