@@ -32,6 +32,10 @@ public final class InferencePlan {
     /// Whether the model's structure lowers to a fused graph (compiling it now if needed).
     public var isFused: Bool { graph() != nil }
 
+    /// oneDNN instances the current graph has built, one per input shape unless evicted (kept: the 4 most
+    /// recently used).
+    public var instancesBuilt: Int { compiled?.graph.instancesBuilt ?? 0 }
+
     /// Whether the last call ran the fused graph (a shape oneDNN refuses falls back to the ordinary forward).
     public private(set) var lastRunFused = false
 

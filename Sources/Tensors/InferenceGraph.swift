@@ -153,6 +153,8 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
     /// Shapes tried and found without a kernel.
     private var unsupported: Set<Instance.Key> = []
     private static let keptInstances = 4
+    /// Instances built so far (primitives for a new shape, or for one evicted before): what the cache saves.
+    public private(set) var instancesBuilt = 0
 
     fileprivate init(_ graph: InferenceGraph) { self.graph = graph }
 
@@ -185,6 +187,7 @@ public final class CompiledInferenceGraph: @unchecked Sendable {
             return nil
         }
         if instanceOrder.count == Self.keptInstances { instances[instanceOrder.removeFirst()] = nil }
+        instancesBuilt += 1
         instances[key] = made
         instanceOrder.append(key)
         return made

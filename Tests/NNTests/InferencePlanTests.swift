@@ -92,5 +92,8 @@ import TestSupport
             #expect(Self.relativeError(plan(x), withoutGrad { model(x) }) <= 1e-5, "batch \(n)")
             #expect(plan.lastRunFused)
         }
+        // Least recently used goes: batch 4, used between all others, is built once (six shapes, six builds);
+        // first in, first out would have evicted it for batch 5 and built it again.
+        #expect(plan.instancesBuilt == 6)
     }
 }

@@ -27,4 +27,19 @@ import Training
         let hparams = try String(contentsOf: trainer.runDirectory.appendingPathComponent("hparams.yaml"), encoding: .utf8)
         #expect(hparams.contains("precision: \(precision.rawValue)"))
     }
+
+    /// The convolutions themselves follow the key, not just the task-local: where the CPU has bf16 dot products a
+    /// bf16 run computes other losses than an fp32 one from the same start; where it has none, the same.
+    @Test func bf16ReachesTheConvolutions() throws {
+        var losses: [[UInt32]] = []
+        for precision in [ConvolutionPrecision.fp32, .bf16] {
+            var config = TrainingFixtures.smallConfig(steps: 2)
+            config.precision = precision
+            let trainer = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("precision-losses-\(precision.rawValue)"),
+                                      resume: false, revision: SourceRevision(commit: "test", dirty: false))
+            _ = try trainer.run()
+            losses.append(trainer.trainLosses.map(\.bitPattern))
+        }
+        #expect((losses[0] != losses[1]) == ConvolutionPrecision.bf16IsNative, "\(losses)")
+    }
 }
