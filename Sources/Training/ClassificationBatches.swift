@@ -39,7 +39,11 @@ public final class ClassificationBatches: @unchecked Sendable {
     /// part, then the hard examples drawn for the step.
     public func trainingBatch(step: Int) throws -> (inputs: Tensor, labels: [Int], samples: [Int]) {
         let (epoch, members) = batchOrder.members(ofStep: step)
-        let hard = hardExamples?.draw(step: step) ?? []
+        var hard: [Int] = []
+        if let hardExamples {
+            guard let drawn = hardExamples.draw(step: step) else { throw TrainingError("step \(step): the run stopped before its hard examples were drawn") }
+            hard = drawn
+        }
         let order = batchOrder
         // A hard example drawn again within an epoch is augmented anew: its seed also depends on the step.
         let seeds = members.map { order.augmentationSeed(epoch: epoch, sample: $0) }

@@ -41,6 +41,8 @@ public final class HardExampleSampler: @unchecked Sendable {
     private var nextDraw = 0
     /// Draws of steps not yet recorded.
     private var drawn: [Int: [Int]] = [:]
+    /// Bumped by `interruptWaits()`: a waiting draw of an older generation gives up.
+    private var generation = 0
 
     /// `training`: the training samples; every loss starts at ln(`classes`), a uniform guess's.
     public init(training: [Int], count: Int, classes: Int, seed: UInt64) {
@@ -53,13 +55,16 @@ public final class HardExampleSampler: @unchecked Sendable {
     }
 
     /// The samples drawn for `step`: `count` distinct training samples, each chosen with probability in proportion
-    /// to its loss (Efraimidis–Spirakis keys u^(1/w), seeded by step). Waits for its turn and for the losses it reads.
-    public func draw(step: Int) -> [Int] {
+    /// to its loss (Efraimidis–Spirakis keys u^(1/w), seeded by step). Waits for its turn and for the losses it reads;
+    /// nil when `interruptWaits()` ends the wait (the run stopped before those losses came).
+    public func draw(step: Int) -> [Int]? {
         condition.lock()
         defer { condition.broadcast(); condition.unlock() }
         if let earlier = drawn[step] { return earlier }  // a paused run's loader may have drawn ahead
+        let generation = self.generation
         while nextDraw != step || recorded < step - Self.lag {
             precondition(step >= nextDraw, "hard examples of step \(step) are no longer known (next draw is \(nextDraw))")
+            guard generation == self.generation else { return nil }
             condition.wait()
         }
         var losses = base
@@ -86,6 +91,15 @@ public final class HardExampleSampler: @unchecked Sendable {
         nextDraw = step + 1
         fold()
         return chosen
+    }
+
+    /// Ends the draws now waiting (a loader thread of a run that stopped would otherwise wait for losses that never
+    /// come, keeping the task's data alive); later draws wait as usual.
+    public func interruptWaits() {
+        condition.lock()
+        generation += 1
+        condition.broadcast()
+        condition.unlock()
     }
 
     /// Records step `step`'s per-image training losses (steps are recorded in order, each once). Non-finite losses

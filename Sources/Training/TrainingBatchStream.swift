@@ -22,7 +22,10 @@ final class TrainingBatchStream {
             : nil
     }
 
-    deinit { loader?.stop() }
+    deinit {
+        loader?.stop()
+        task.hardExamples?.interruptWaits()  // a worker may wait for losses of steps that will not run now
+    }
 
     /// The batch of the next step.
     func next() throws -> TrainingBatch {

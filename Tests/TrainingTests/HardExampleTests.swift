@@ -11,7 +11,7 @@ import Testing
     /// Records `steps` steps, each image of the step getting loss `loss(image, step)`, drawing before each.
     static func run(_ sampler: HardExampleSampler, steps: Range<Int>, loss: (Int, Int) -> Float) -> [[Int]] {
         steps.map { step in
-            let drawn = sampler.draw(step: step)
+            let drawn = sampler.draw(step: step)!
             sampler.record(step: step, samples: training, losses: training.map { loss($0, step) })
             return drawn
         }
@@ -43,13 +43,29 @@ import Testing
         let everyLoss: [[Float]] = [[Float]](repeating: Self.training.map { _ in 1 }, count: 4) + [only(20), only(30), only(40), only(50)]
         var draws: [[Int]] = []
         for (step, losses) in everyLoss.enumerated() {
-            draws.append(sampler.draw(step: step))
+            draws.append(sampler.draw(step: step)!)
             #expect(sampler.draw(step: step) == draws[step], "a drawn step is remembered until it is recorded")
             sampler.record(step: step, samples: Self.training, losses: losses)
         }
         // Step 6 sees steps 0–3 (every image at 1); step 7 sees step 4's losses, not step 5's; step 8 step 5's.
         #expect(draws[7] == [20] && draws[6] != [30])
         #expect(sampler.draw(step: 8) == [30])
+    }
+
+    /// A loader thread waiting for losses of steps that will not run (the run stopped) is let go.
+    @Test func aWaitingDrawIsInterrupted() async {
+        let sampler = HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 1)
+        for step in 0..<3 { _ = sampler.draw(step: step) }  // step 3 needs step 0's losses, which never come
+        let waiting = Task.detached { sampler.draw(step: 3) }
+        // Interrupt until the draw has given up (however late it started waiting).
+        let interrupting = Task.detached {
+            while !Task.isCancelled { sampler.interruptWaits(); try? await Task.sleep(nanoseconds: 10_000_000) }
+        }
+        #expect(await waiting.value == nil)
+        interrupting.cancel()
+        _ = await interrupting.value
+        sampler.record(step: 0, samples: Self.training, losses: Self.training.map { _ in 1 })
+        #expect(sampler.draw(step: 3)?.count == 1, "later draws wait and draw as usual")
     }
 
     /// A sampler restored from a checkpoint after N steps draws what the uninterrupted one draws.
