@@ -77,12 +77,19 @@ public struct Pipeline {
             let dense: any DenseIteration = config.task == .detection
                 ? DetectionFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
                 : SegmentationFiles(config: config, name: name, folder: folder, workspace: workspace, log: log)
+            var loaded: DenseModel?  // read once for the predict and CAM stages, when both run
+            let model = { () throws -> DenseModel in
+                if let loaded { return loaded }
+                let made = try self.denseModel(training)
+                loaded = made
+                return made
+            }
             try stage(.predict, extra: try trainedWeights(training)) {
-                if config.predictions == nil { try dense.predict(with: try denseModel(training)) }
+                if config.predictions == nil { try dense.predict(with: try model()) }
             }
             try stage(.errors) { try dense.analyse() }
             try stage(.failures, extra: ["\(config.minCases)/\(config.maxCases)", previous ?? "-"]) { try dense.updateFailures(previous: previous) }
-            if config.runsModel { try stage(.cam, extra: camOptions) { try dense.drawCAMs(try denseModel(training)) } }
+            if config.runsModel { try stage(.cam, extra: camOptions) { try dense.drawCAMs(try model()) } }
             try dense.record(runDirectory: config.train == nil ? nil : training.runFolder.path).write(to: folder.appendingPathComponent("iteration.json"))
         }
         let record = try IterationRecord.load(from: folder.appendingPathComponent("iteration.json"))
