@@ -24,8 +24,13 @@ struct Predict: ParsableCommand {
     @Option(help: "Classes listed per prediction.")
     var top = 5
 
+    @Option(name: .customLong("score-threshold"),
+            help: "Detectors: lowest score kept (the evaluation paths — training validation, fovea iterate — keep ≥ 0.01 for COCO's whole precision-recall curve).")
+    var scoreThreshold: Float = 0.05
+
     func validate() throws {
         guard top > 0 else { throw ValidationError("--top must be positive") }
+        guard (0...1).contains(scoreThreshold) else { throw ValidationError("--score-threshold must lie in [0, 1]") }
     }
 
     func run() throws {
@@ -70,7 +75,7 @@ struct Predict: ParsableCommand {
     private func detect(_ out: Tensor, _ net: CenterNet, _ arch: Architecture, _ sizes: [(Int, Int)], _ names: [String]) throws -> [[String: Any]] {
         let settings = try inputs.preprocessing.settings(for: arch)
         var results: [[String: Any]] = []
-        for (i, detections) in net.decode(out).enumerated() {
+        for (i, detections) in net.decode(out, scoreThreshold: scoreThreshold).enumerated() {
             for d in detections {
                 let box = i < sizes.count ? settings.originalBox(d.box, height: sizes[i].0, width: sizes[i].1) : [d.box.x, d.box.y, d.box.width, d.box.height].map(Double.init)
                 results.append(["image_id": i, "category_id": d.label, "bbox": box, "score": Double(d.score)])

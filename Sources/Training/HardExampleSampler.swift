@@ -41,8 +41,8 @@ public final class HardExampleSampler: @unchecked Sendable {
     private var nextDraw = 0
     /// Draws of steps not yet recorded.
     private var drawn: [Int: [Int]] = [:]
-    /// Bumped by `interruptWaits()`: a waiting draw of an older generation gives up.
-    private var generation = 0
+    /// Set by `interruptWaits()`, cleared by `reopen()`: draws that would wait give up instead.
+    private var closed = false
 
     /// `training`: the training samples; every loss starts at ln(`classes`), a uniform guess's.
     public init(training: [Int], count: Int, classes: Int, seed: UInt64) {
@@ -56,15 +56,16 @@ public final class HardExampleSampler: @unchecked Sendable {
 
     /// The samples drawn for `step`: `count` distinct training samples, each chosen with probability in proportion
     /// to its loss (Efraimidis–Spirakis keys u^(1/w), seeded by step). Waits for its turn and for the losses it reads;
-    /// nil when `interruptWaits()` ends the wait (the run stopped before those losses came).
+    /// nil while the sampler is closed (`interruptWaits()`: the run stopped before those losses came).
     public func draw(step: Int) -> [Int]? {
         condition.lock()
         defer { condition.broadcast(); condition.unlock() }
-        if let earlier = drawn[step] { return earlier }  // a paused run's loader may have drawn ahead
-        let generation = self.generation
-        while nextDraw != step || recorded < step - Self.lag {
+        while true {
+            // Drawn already: by a paused run's loader, or by another thread that waited for the same step.
+            if let earlier = drawn[step] { return earlier }
+            if closed { return nil }
+            if nextDraw == step && recorded >= step - Self.lag { break }
             precondition(step >= nextDraw, "hard examples of step \(step) are no longer known (next draw is \(nextDraw))")
-            guard generation == self.generation else { return nil }
             condition.wait()
         }
         var losses = base
@@ -93,12 +94,19 @@ public final class HardExampleSampler: @unchecked Sendable {
         return chosen
     }
 
-    /// Ends the draws now waiting (a loader thread of a run that stopped would otherwise wait for losses that never
-    /// come, keeping the task's data alive); later draws wait as usual.
+    /// Ends the draws waiting now or arriving later, until `reopen()`: a loader thread of a run that stopped would
+    /// otherwise wait for losses that never come, keeping the task's data alive.
     public func interruptWaits() {
         condition.lock()
-        generation += 1
+        closed = true
         condition.broadcast()
+        condition.unlock()
+    }
+
+    /// Draws wait for their losses again (a new stream of batches starts).
+    public func reopen() {
+        condition.lock()
+        closed = false
         condition.unlock()
     }
 
@@ -161,8 +169,11 @@ public final class HardExampleSampler: @unchecked Sendable {
         let losses = try tensor("losses"), baseStep = try tensor("base_step"), recordSteps = try tensor("record_steps")
         let positions = try tensor("record_positions"), recordLosses = try tensor("record_losses")
         let rows = recordSteps.count, width = rows == 0 ? 0 : positions.count / rows
+        func whole(_ v: Float) -> Bool { v.isFinite && v == v.rounded() && abs(v) < 16_777_216 }  // exact in Float
         guard losses.count == base.count, baseStep.count == 1, positions.shape == [rows, width], recordLosses.shape == [rows, width],
-              positions.scalars.allSatisfy({ $0 == -1 || (0..<Float(base.count)).contains($0) }) else {
+              (losses.scalars + recordLosses.scalars).allSatisfy(\.isFinite),
+              (baseStep.scalars + recordSteps.scalars).allSatisfy({ whole($0) }),
+              positions.scalars.allSatisfy({ $0 == -1 || (whole($0) && (0..<Float(base.count)).contains($0)) }) else {
             throw TrainingError("\(source): hard-example state does not fit \(base.count) training images")
         }
         let restored = (0..<rows).map { row in

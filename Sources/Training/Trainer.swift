@@ -210,7 +210,6 @@ public final class Trainer {
         optimizer.zeroGrad()
         regularizers.prepare(model, step: step)
         let output = model(batch.inputs)
-        batch.observe?(output)
         let loss = batch.loss(output)
         let value = loss.item
         loss.backward()
@@ -220,6 +219,7 @@ public final class Trainer {
             for a in advisor.observeStep(step, gradientNorm: .infinity, clipping: true, losses: trainLosses) { record(a) }
             return layer
         }
+        batch.observe?(output)  // a step that stops the run is not recorded: running on would take it again
         let norms = GradientNorms.measure(model)
         let scale = config.clipGradNorm > 0 ? clipGradients(of: model, maxNorm: config.clipGradNorm, totalNorm: norms.total) : 1
         optimizer.step()

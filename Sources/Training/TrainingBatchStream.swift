@@ -15,6 +15,7 @@ final class TrainingBatchStream {
         self.task = task
         nextStep = steps.lowerBound
         let first = steps.lowerBound
+        task.hardExamples?.reopen()  // a previous stream of this run closed it when it stopped
         loader = workers > 0 && !steps.isEmpty
             ? PrefetchingLoader(count: steps.count, workers: workers, prefetch: 2 * workers) { offset in
                 try task.trainingBatch(step: first + offset)

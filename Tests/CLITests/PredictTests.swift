@@ -66,7 +66,17 @@ import Testing
             #expect(Set(d.keys) == ["image_id", "category_id", "bbox", "score"])
             #expect((d["bbox"] as? [Double])?.count == 4)
             #expect([0, 1].contains(d["image_id"] as? Int ?? -1))
+            #expect((d["score"] as? Double ?? 0) >= 0.05, "the default --score-threshold")
         }
+        // --score-threshold keeps what it is told: 0.5 keeps exactly the detections scored at least 0.5.
+        let high = dir.appendingPathComponent("det-high.json")
+        let strict = try runFovea(["predict", "--model", "centernet_resnet18", "--weights", weights.path, "--image"] + images
+                                  + ["--json", high.path, "--score-threshold", "0.5"])
+        #expect(strict.status == 0, "\(strict.err)")
+        let kept = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: high)) as! [String: Any])["detections"] as? [[String: Any]])
+        #expect(kept.count == detections.filter { ($0["score"] as? Double ?? 0) >= 0.5 }.count)
+        #expect(try runFovea(["predict", "--model", "centernet_resnet18", "--weights", weights.path, "--image"] + images
+                             + ["--score-threshold", "2"]).status == 2)
     }
 
     @Test func segmenterCountsPixelsPerClass() throws {

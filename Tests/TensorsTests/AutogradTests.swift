@@ -125,7 +125,7 @@ import Testing
 
     /// Where each window's gradient lands, against PyTorch's CPU loop written out: the maximum starts at −∞ on the
     /// window's first in-image position and moves on `value > max || isnan(value)` — ties keep the first, a plane of
-    /// −∞ keeps the first in-image position, the last NaN wins. Rows of 40 cover several 16-output lane groups.
+    /// −∞ keeps the first in-image position, the last NaN wins. Rows of 40, several windows wide.
     @Test(arguments: [(3, 2, 1), (2, 2, 0), (3, 1, 1), (5, 3, 2)])
     func gradientGoesWhereTorchPutsIt(_ kernel: Int, _ stride: Int, _ padding: Int) {
         let (h, w) = (7, 40)

@@ -52,20 +52,50 @@ import Testing
         #expect(sampler.draw(step: 8) == [30])
     }
 
+    /// Runs `draw` on its own thread (as a loader worker does; blocking a task would stall Swift's cooperative pool).
+    static func drawOnAThread(_ sampler: HardExampleSampler, step: Int) -> (done: DispatchSemaphore, result: () -> [Int]?) {
+        let done = DispatchSemaphore(value: 0), box = ResultBox()
+        Thread.detachNewThread { box.value = sampler.draw(step: step); done.signal() }
+        return (done, { box.value })
+    }
+
     /// A loader thread waiting for losses of steps that will not run (the run stopped) is let go.
-    @Test func aWaitingDrawIsInterrupted() async {
+    @Test func aWaitingDrawIsInterrupted() {
         let sampler = HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 1)
         for step in 0..<3 { _ = sampler.draw(step: step) }  // step 3 needs step 0's losses, which never come
-        let waiting = Task.detached { sampler.draw(step: 3) }
-        // Interrupt until the draw has given up (however late it started waiting).
-        let interrupting = Task.detached {
-            while !Task.isCancelled { sampler.interruptWaits(); try? await Task.sleep(nanoseconds: 10_000_000) }
-        }
-        #expect(await waiting.value == nil)
-        interrupting.cancel()
-        _ = await interrupting.value
+        let waiting = Self.drawOnAThread(sampler, step: 3)
+        #expect(waiting.done.wait(timeout: .now() + 0.05) == .timedOut, "it waits for step 0's losses")
+        sampler.interruptWaits()
+        #expect(waiting.done.wait(timeout: .now() + 10) == .success)
+        #expect(waiting.result() == nil)
+        #expect(sampler.draw(step: 3) == nil, "closed: a draw arriving late gives up too")
+        sampler.reopen()
         sampler.record(step: 0, samples: Self.training, losses: Self.training.map { _ in 1 })
-        #expect(sampler.draw(step: 3)?.count == 1, "later draws wait and draw as usual")
+        #expect(sampler.draw(step: 3)?.count == 1, "reopened, draws wait and draw as usual")
+    }
+
+    /// Two threads waiting for the same step (a stopped stream's worker and a new one's) get the one draw.
+    @Test func threadsWaitingForOneStepShareItsDraw() {
+        let sampler = HardExampleSampler(training: Self.training, count: 2, classes: 5, seed: 2)
+        for step in 0..<3 { _ = sampler.draw(step: step) }
+        let first = Self.drawOnAThread(sampler, step: 3), second = Self.drawOnAThread(sampler, step: 3)
+        sampler.record(step: 0, samples: Self.training, losses: Self.training.map { Float($0 % 7) })
+        #expect(first.done.wait(timeout: .now() + 10) == .success && second.done.wait(timeout: .now() + 10) == .success)
+        #expect(first.result() != nil && first.result() == second.result())
+    }
+
+    /// A run stopped by a non-finite step takes that step again when run on: it was drawn, not recorded.
+    @Test func aRunStoppedByANonFiniteStepCanRunOn() throws {
+        var config = TrainingFixtures.smallConfig(steps: 12)
+        config.optimizer = .sgd
+        config.schedule = .constant
+        config.lr = 1e30
+        config.augment = false
+        config.hardExampleShare = 0.5
+        let trainer = try Trainer(config: config, runDirectory: TrainingFixtures.temporaryFolder("hard-nan"), resume: false)
+        guard case .nonFinite(let step, _) = try trainer.run() else { Issue.record("no non-finite step"); return }
+        guard case .nonFinite(let again, _) = try trainer.run() else { Issue.record("the step turned finite"); return }
+        #expect(again == step)
     }
 
     /// A sampler restored from a checkpoint after N steps draws what the uninterrupted one draws.
@@ -80,6 +110,12 @@ import Testing
         try second.restore(saved, steps: 9, source: "h.safetensors")
         #expect(before + Self.run(second, steps: 9..<20, loss: loss) == whole)
         #expect(throws: TrainingError.self) { try second.restore(saved, steps: 10, source: "h.safetensors") }
+        var corrupt = saved
+        corrupt["base_step"] = Tensor(shape: [1], [.nan])
+        #expect(throws: TrainingError.self) { try second.restore(corrupt, steps: 9, source: "h.safetensors") }
+        corrupt = saved
+        corrupt["record_positions"] = Tensor(shape: saved["record_positions"]!.shape, saved["record_positions"]!.scalars.map { $0 + 0.5 })
+        #expect(throws: TrainingError.self) { try second.restore(corrupt, steps: 9, source: "h.safetensors") }
     }
 
     @Test func perImageLossesAverageToTheBatchLoss() {
@@ -138,5 +174,14 @@ import Testing
         } catch {
             #expect(error.description == "c.yaml:4: hard_example_share: not available for detection models (centernet_resnet18 is a detection model)")
         }
+    }
+}
+
+private final class ResultBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: [Int]?
+    var value: [Int]? {
+        get { lock.withLock { stored } }
+        set { lock.withLock { stored = newValue } }
     }
 }

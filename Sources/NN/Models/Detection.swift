@@ -45,7 +45,7 @@ public final class CenterNet: Module {
 
     /// Peaks of the heat map (local maxima in 3×3, CenterNet's "NMS"), the `limit` best over all classes,
     /// then class-wise NMS. Boxes are in input pixels. The defaults are the ones every scored path uses (training
-    /// validation, `fovea iterate`, `fovea predict`), so their AP agrees on the same data.
+    /// validation, `fovea iterate`), so their AP agrees on the same data; `fovea predict` shows ≥ 0.05 by default.
     public func decode(_ output: Tensor, limit: Int = CenterNetCoder.limit, scoreThreshold: Float = CenterNetCoder.scoreThreshold,
                        iouThreshold: Float = CenterNetCoder.iouThreshold) -> [[Detection]] {
         CenterNetCoder(classes: classes).decode(output, limit: limit, scoreThreshold: scoreThreshold, iouThreshold: iouThreshold)
