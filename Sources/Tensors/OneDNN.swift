@@ -133,7 +133,7 @@ final class DNNLConvolution: @unchecked Sendable {
     private struct FrozenWeight {
         weak var storage: Storage?
         let version: Int
-        let memory: dnnl_memory_t
+        let copy: BlockedCopy
     }
     private var frozen: [ObjectIdentifier: FrozenWeight] = [:]
 
@@ -145,14 +145,11 @@ final class DNNLConvolution: @unchecked Sendable {
             Self.lock.lock()
             let key = ObjectIdentifier(weight.storage)
             if let entry = frozen[key], entry.storage === weight.storage, entry.version == weight.storage.version {
-                prepared[1] = entry.memory
-            } else if let memory = forwardStep.reordered(port: 1, from: weight.data) {
-                for (k, entry) in frozen where entry.storage == nil || k == key {  // dead weights, or an old version
-                    dnnl_memory_destroy(entry.memory)
-                    frozen[k] = nil
-                }
-                frozen[key] = FrozenWeight(storage: weight.storage, version: weight.storage.version, memory: memory)
-                prepared[1] = memory
+                prepared[1] = entry.copy.memory
+            } else if let copy = forwardStep.reordered(port: 1, from: weight.data) {
+                for (k, entry) in frozen where entry.storage == nil || k == key { frozen[k] = nil }  // dead weights, or an old version
+                frozen[key] = FrozenWeight(storage: weight.storage, version: weight.storage.version, copy: copy)
+                prepared[1] = copy.memory
             }
             Self.lock.unlock()
         }
@@ -164,7 +161,10 @@ final class DNNLConvolution: @unchecked Sendable {
     func forwardKeepingInput(x: UnsafeMutablePointer<Float>, weight: Tensor, bias: UnsafeMutablePointer<Float>?,
                              y: UnsafeMutablePointer<Float>) -> BlockedCopy? {
         Self.lock.lock(); defer { Self.lock.unlock() }
-        let kept = backwardWeightsStep.flatMap { forwardStep.copy(port: 0, from: x, sameLayoutAs: $0, port: 0) }
+        // Kept only when the weight-gradient kernel reads the input in the forward's layout.
+        let kept = backwardWeightsStep.flatMap { backward in
+            forwardStep.ports[0].inner.map { backward.accepts($0, port: 0) } == true ? forwardStep.reordered(port: 0, from: x) : nil
+        }
         forwardStep.execute([x, weight.data] + (bias.map { [$0] } ?? []) + [y], prepared: kept.map { [0: $0.memory] } ?? [:])
         return kept
     }
@@ -184,8 +184,8 @@ final class DNNLConvolution: @unchecked Sendable {
         backwardWeightsStep!.execute([x, dy, dw], prepared: prepared)
     }
 
-    /// An operand in oneDNN's layout held in a pooled buffer (no page faults step after step), kept from a forward
-    /// pass for its backward.
+    /// An operand in oneDNN's layout held in a pooled buffer (no page faults step after step): a frozen weight's
+    /// reordered copy, or a training input kept from the forward pass for its backward.
     final class BlockedCopy {
         let memory: dnnl_memory_t
         private let storage: Storage
@@ -286,31 +286,16 @@ final class DNNLConvolution: @unchecked Sendable {
             return dnnl_memory_desc_equal(a, b) != 0
         }
 
-        /// Input `port` reordered into a pooled copy, when `other`'s port `otherPort` reads the same blocked layout
-        /// (so the copy serves both); nil otherwise. The caller holds the lock.
-        func copy(port index: Int, from pointer: UnsafeMutablePointer<Float>, sameLayoutAs other: Step, port otherPort: Int) -> BlockedCopy? {
+        /// Input `port` reordered into a pooled copy in the primitive's own layout, or nil when the layouts agree.
+        /// The caller holds the lock.
+        func reordered(port index: Int, from pointer: UnsafeMutablePointer<Float>) -> BlockedCopy? {
             let port = ports[index]
-            guard let inner = port.inner, other.accepts(inner, port: otherPort) else { return nil }
+            guard let inner = port.inner else { return nil }
             var md: UnsafePointer<dnnl_memory_desc_t>?
             DNNLConvolution.check(dnnl_memory_get_memory_desc(inner, &md), "descriptor")
             let copy = BlockedCopy(md!)
             DNNLConvolution.check(dnnl_memory_set_data_handle(port.user, pointer), "handle")
             execute(port, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, copy.memory)])
-            return copy
-        }
-
-        /// A new memory holding input `port` in the primitive's own layout, or nil when the layouts agree.
-        /// The caller holds the lock.
-        func reordered(port index: Int, from pointer: UnsafeMutablePointer<Float>) -> dnnl_memory_t? {
-            let port = ports[index]
-            guard let inner = port.inner else { return nil }
-            var md: UnsafePointer<dnnl_memory_desc_t>?
-            DNNLConvolution.check(dnnl_memory_get_memory_desc(inner, &md), "descriptor")
-            var copy: dnnl_memory_t?
-            DNNLConvolution.check(dnnl_memory_create(&copy, md, DNNLConvolution.engine, fovea_dnnl_memory_allocate()), "memory")
-            DNNLConvolution.check(dnnl_memory_set_data_handle(port.user, pointer), "handle")
-            execute(port, [(DNNL_ARG_FROM, port.user), (DNNL_ARG_TO, copy!)])
-            DNNLConvolution.check(dnnl_stream_wait(DNNLConvolution.stream), "wait")
             return copy
         }
 
