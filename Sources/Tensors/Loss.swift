@@ -11,25 +11,35 @@ extension Tensor {
     }
 }
 
+/// Each sample's (or pixel's) cross-entropy term, label smoothing included, nil where the target is `ignoreIndex`:
+/// what `crossEntropy` averages, for callers that weigh samples by their loss. No graph.
+public func crossEntropyPerSample(_ logits: Tensor, targets: [Int], labelSmoothing: Float = 0, ignoreIndex: Int = -100) -> [Double?] {
+    crossEntropyTerms(withoutGrad { logits.logSoftmax(axis: 1) }, targets: targets, labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex)
+}
+
+private func crossEntropyTerms(_ logp: Tensor, targets: [Int], labelSmoothing: Float, ignoreIndex: Int) -> [Double?] {
+    let n = logp.shape[0], c = logp.shape[1], inner = logp.shape[2...].reduce(1, *)
+    precondition(targets.count == n * inner, "cross_entropy: \(targets.count) targets for logits \(logp.shape)")
+    return (0..<(n * inner)).map { s -> Double? in
+        let t = targets[s]
+        guard t != ignoreIndex else { return nil }
+        precondition(t >= 0 && t < c, "cross_entropy: target \(t) outside 0..<\(c)")
+        let base = (s / inner) * c * inner + s % inner
+        var uniform = 0.0
+        if labelSmoothing > 0 { for k in 0..<c { uniform += Double(logp.data[base + k * inner]) } }
+        return -(Double(1 - labelSmoothing) * Double(logp.data[base + t * inner]) + Double(labelSmoothing) * uniform / Double(c))
+    }
+}
+
 /// cross_entropy(logits [N, C] or [N, C, d…], targets [N·d…] class indices), mean over non-ignored targets.
 /// Label smoothing ε mixes the one-hot target with the uniform distribution: (1-ε)·onehot + ε/C.
 public func crossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float = 0, ignoreIndex: Int = -100) -> Tensor {
     precondition(logits.rank >= 2, "cross_entropy logits \(logits.shape) need a class axis")
     let n = logits.shape[0], c = logits.shape[1], inner = logits.shape[2...].reduce(1, *)
-    precondition(targets.count == n * inner, "cross_entropy: \(targets.count) targets for logits \(logits.shape)")
     let logp = withoutGrad { logits.logSoftmax(axis: 1) }
-    var total = 0.0, counted = 0
-    for s in 0..<(n * inner) {
-        let t = targets[s]
-        guard t != ignoreIndex else { continue }
-        precondition(t >= 0 && t < c, "cross_entropy: target \(t) outside 0..<\(c)")
-        let base = (s / inner) * c * inner + s % inner
-        var uniform = 0.0
-        if labelSmoothing > 0 { for k in 0..<c { uniform += Double(logp.data[base + k * inner]) } }
-        total -= Double(1 - labelSmoothing) * Double(logp.data[base + t * inner]) + Double(labelSmoothing) * uniform / Double(c)
-        counted += 1
-    }
-    let loss = Tensor(scalar: Float(total / Double(counted)))  // 0/0 = NaN when all are ignored, as PyTorch
+    let terms = crossEntropyTerms(logp, targets: targets, labelSmoothing: labelSmoothing, ignoreIndex: ignoreIndex).compactMap { $0 }
+    let counted = terms.count
+    let loss = Tensor(scalar: Float(terms.reduce(0, +) / Double(counted)))  // 0/0 = NaN when all are ignored, as PyTorch
     return Tensor.result(loss, [logits]) { g in
         let scale = g.item / Float(counted)
         let dx = Tensor(zeros: logits.shape)

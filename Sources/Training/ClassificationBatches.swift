@@ -28,8 +28,7 @@ public final class ClassificationBatches: @unchecked Sendable {
         batchSize = config.batchSize
         let hard = min(config.hardExamplesPerBatch, training.count)
         batchOrder = BatchOrder(training: training, batchSize: config.batchSize - hard, seed: seed)
-        hardExamples = hard > 0 && !training.isEmpty
-            ? HardExampleSampler(training: training, count: hard, classes: dataset.classes.names.count, seed: seed) : nil
+        hardExamples = hard > 0 ? HardExampleSampler(training: training, count: hard, classes: dataset.classes.names.count, seed: seed) : nil
         preprocessing = config.preprocessing
         augmentation = !config.augment ? nil
             : config.augmentation.map { AugmentationPipeline(steps: $0) } ?? AugmentationPipeline.defaults(for: .classification)

@@ -29,7 +29,8 @@ final class ClassificationTask: TrainingTask {
         let smoothing = labelSmoothing
         let observe = batches.hardExamples.map { sampler in
             { (logits: Tensor) in
-                sampler.record(step: step, samples: samples, losses: perImageCrossEntropy(logits, targets: labels, labelSmoothing: smoothing))
+                let losses = crossEntropyPerSample(logits, targets: labels, labelSmoothing: smoothing).map { Float($0!) }
+                sampler.record(step: step, samples: samples, losses: losses)
             }
         }
         return TrainingBatch(inputs: inputs, loss: { crossEntropy($0, targets: labels, labelSmoothing: smoothing) }, observe: observe)

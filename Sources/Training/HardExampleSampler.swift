@@ -43,6 +43,9 @@ public final class HardExampleSampler: @unchecked Sendable {
     private var drawn: [Int: [Int]] = [:]
     /// Set by `interruptWaits()`, cleared by `reopen()`: draws that would wait give up instead.
     private var closed = false
+    /// Draws blocked now, waiting for their turn or their losses.
+    private var waiting = 0
+    var waitingDraws: Int { condition.withLock { waiting } }
 
     /// `training`: the training samples; every loss starts at ln(`classes`), a uniform guess's.
     public init(training: [Int], count: Int, classes: Int, seed: UInt64) {
@@ -66,7 +69,9 @@ public final class HardExampleSampler: @unchecked Sendable {
             if closed { return nil }
             if nextDraw == step && recorded >= step - Self.lag { break }
             precondition(step >= nextDraw, "hard examples of step \(step) are no longer known (next draw is \(nextDraw))")
+            waiting += 1
             condition.wait()
+            waiting -= 1
         }
         var losses = base
         for record in records where record.step < step - Self.lag {
@@ -192,16 +197,5 @@ public final class HardExampleSampler: @unchecked Sendable {
         recorded = steps
         nextDraw = steps
         drawn = [:]
-    }
-}
-
-/// Per-image cross-entropy with label smoothing, from logits [B, C]: what `crossEntropy` averages.
-func perImageCrossEntropy(_ logits: Tensor, targets: [Int], labelSmoothing: Float) -> [Float] {
-    let classes = logits.shape[1], smoothing = Double(labelSmoothing)
-    return targets.enumerated().map { row, target in
-        let z = (0..<classes).map { Double(logits.data[row * classes + $0]) }
-        let top = z.max()!, logSum = top + Foundation.log(z.reduce(0) { $0 + Foundation.exp($1 - top) })
-        let meanLogit = z.reduce(0, +) / Double(classes)
-        return Float(logSum - (1 - smoothing) * z[target] - smoothing * meanLogit)
     }
 }

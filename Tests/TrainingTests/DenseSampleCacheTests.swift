@@ -11,11 +11,11 @@ import Testing
         let config = try TrainingFixtures.denseConfig(.segmentation)
         let folder = try TrainingFixtures.denseShapes(.segmentation)
         let names = try FileManager.default.contentsOfDirectory(atPath: config.data).sorted()
-        let loads = Counter()
+        let loads = TrainingFixtures.Locked(0)
         // One sample at 64²: 3 planes of floats and a byte per mask pixel.
         let oneSample = 3 * 64 * 64 * 4 + 64 * 64
         let samples = DenseSamples(config, cacheBudget: 2 * oneSample) { index in
-            loads.increment()
+            loads.update { $0 += 1 }
             let image = PlanarImage(try ImageCodecs.read(path: "\(config.data)/\(names[index])").rgb8())
             let mask = try SegmentationMask.read(path: folder.appendingPathComponent("masks/\(names[index])").path)
             return AnnotatedSample(image: image, mask: mask)
@@ -48,11 +48,4 @@ import Testing
         #expect(areaWeighted.values != fed.scalars, "the two resamplings differ here, so the test tells them apart")
         #expect(sample.mask!.label(x: 0, y: 30) == 0 && sample.mask!.label(x: 32, y: 30) == 1 && sample.mask!.label(x: 63, y: 30) == 2)
     }
-}
-
-private final class Counter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
-    var value: Int { lock.withLock { count } }
-    func increment() { lock.withLock { count += 1 } }
 }

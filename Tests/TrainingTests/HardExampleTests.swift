@@ -24,8 +24,6 @@ import Testing
         #expect(draws.allSatisfy { Set($0).count == 4 && $0.allSatisfy(Self.training.contains) })
         #expect(draws[HardExampleSampler.lag...].allSatisfy { $0.contains(10) }, "the heaviest image is in every draw once its loss is seen")
         #expect(draws == Self.run(make(), steps: 0..<40) { image, _ in image == 10 ? 50 : 0.01 }, "seeded")
-        // Before any loss is recorded every image weighs ln 5: the first draws spread over the set.
-        #expect(Set(draws[0..<HardExampleSampler.lag].joined()).count == 4 * HardExampleSampler.lag)
         // In proportion: images with loss 3 against 1 are drawn about three times as often.
         let weighted = Self.run(HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 9), steps: 0..<4000) { image, _ in
             image < 40 ? 3 : 1
@@ -50,11 +48,25 @@ import Testing
         // Step 6 sees steps 0–3 (every image at 1); step 7 sees step 4's losses, not step 5's; step 8 step 5's.
         #expect(draws[7] == [20] && draws[6] != [30])
         #expect(sampler.draw(step: 8) == [30])
+        // A loader two steps ahead (draw s + 2 before step s is recorded) draws the same.
+        let ahead = HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 1)
+        var early = [ahead.draw(step: 0)!, ahead.draw(step: 1)!]
+        for (step, losses) in everyLoss.enumerated() {
+            early.append(ahead.draw(step: step + 2)!)
+            ahead.record(step: step, samples: Self.training, losses: losses)
+        }
+        #expect(Array(early.prefix(8)) == draws && early[8] == [30])
+    }
+
+    /// Waits (at most 10 s) until `count` draws block in `sampler`.
+    static func awaitWaiting(_ sampler: HardExampleSampler, _ count: Int) -> Bool {
+        for _ in 0..<1000 where sampler.waitingDraws < count { Thread.sleep(forTimeInterval: 0.01) }
+        return sampler.waitingDraws == count
     }
 
     /// Runs `draw` on its own thread (as a loader worker does; blocking a task would stall Swift's cooperative pool).
     static func drawOnAThread(_ sampler: HardExampleSampler, step: Int) -> (done: DispatchSemaphore, result: () -> [Int]?) {
-        let done = DispatchSemaphore(value: 0), box = ResultBox()
+        let done = DispatchSemaphore(value: 0), box = TrainingFixtures.Locked<[Int]?>(nil)
         Thread.detachNewThread { box.value = sampler.draw(step: step); done.signal() }
         return (done, { box.value })
     }
@@ -64,7 +76,7 @@ import Testing
         let sampler = HardExampleSampler(training: Self.training, count: 1, classes: 5, seed: 1)
         for step in 0..<3 { _ = sampler.draw(step: step) }  // step 3 needs step 0's losses, which never come
         let waiting = Self.drawOnAThread(sampler, step: 3)
-        #expect(waiting.done.wait(timeout: .now() + 0.05) == .timedOut, "it waits for step 0's losses")
+        #expect(Self.awaitWaiting(sampler, 1), "it waits for step 0's losses")
         sampler.interruptWaits()
         #expect(waiting.done.wait(timeout: .now() + 10) == .success)
         #expect(waiting.result() == nil)
@@ -79,6 +91,7 @@ import Testing
         let sampler = HardExampleSampler(training: Self.training, count: 2, classes: 5, seed: 2)
         for step in 0..<3 { _ = sampler.draw(step: step) }
         let first = Self.drawOnAThread(sampler, step: 3), second = Self.drawOnAThread(sampler, step: 3)
+        #expect(Self.awaitWaiting(sampler, 2), "both wait before the losses come")
         sampler.record(step: 0, samples: Self.training, losses: Self.training.map { Float($0 % 7) })
         #expect(first.done.wait(timeout: .now() + 10) == .success && second.done.wait(timeout: .now() + 10) == .success)
         #expect(first.result() != nil && first.result() == second.result())
@@ -118,14 +131,18 @@ import Testing
         #expect(throws: TrainingError.self) { try second.restore(corrupt, steps: 9, source: "h.safetensors") }
     }
 
-    @Test func perImageLossesAverageToTheBatchLoss() {
-        let logits = Tensor(shape: [3, 4], [0.5, -1, 2, 0.1, 3, 0, 0, -2, -0.5, 0.25, 1, 1.5])
-        let targets = [2, 0, 3]
+    /// The per-image losses the sampler records: log Σ exp z − (1 − ε)·z_target − ε·mean z, written out.
+    @Test func perImageLossesAreTheSmoothedCrossEntropy() {
+        let rows: [[Float]] = [[0.5, -1, 2, 0.1], [3, 0, 0, -2], [-0.5, 0.25, 1, 1.5]], targets = [2, 0, 3]
         for smoothing: Float in [0, 0.1] {
-            let each = perImageCrossEntropy(logits, targets: targets, labelSmoothing: smoothing)
-            let mean = crossEntropy(logits, targets: targets, labelSmoothing: smoothing).item
-            #expect(abs(each.reduce(0, +) / 3 - mean) < 1e-6, "smoothing \(smoothing): \(each) vs \(mean)")
+            let each = crossEntropyPerSample(Tensor(shape: [3, 4], rows.flatMap { $0 }), targets: targets, labelSmoothing: smoothing)
+            for i in 0..<3 {
+                let z = rows[i].map(Double.init), eps = Double(smoothing)
+                let expected = Foundation.log(z.map(Foundation.exp).reduce(0, +)) - (1 - eps) * z[targets[i]] - eps * z.reduce(0, +) / 4
+                #expect(abs(each[i]! - expected) < 1e-6, "smoothing \(smoothing), row \(i)")
+            }
         }
+        #expect(crossEntropyPerSample(Tensor(shape: [2, 3], [1, 2, 3, 3, 2, 1]), targets: [1, -100])[1] == nil, "ignored")
     }
 
     /// Through the trainer: a run drawing half of each batch by loss trains, is the same with and without a
@@ -174,14 +191,5 @@ import Testing
         } catch {
             #expect(error.description == "c.yaml:4: hard_example_share: not available for detection models (centernet_resnet18 is a detection model)")
         }
-    }
-}
-
-private final class ResultBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: [Int]?
-    var value: [Int]? {
-        get { lock.withLock { stored } }
-        set { lock.withLock { stored = newValue } }
     }
 }

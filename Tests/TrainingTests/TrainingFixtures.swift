@@ -14,6 +14,18 @@ enum TrainingFixtures {
     }
 
     /// shapes_cnn on the shapes fixture at 32×32: a few steps take well under a second each.
+    /// A value shared with other threads, behind a lock.
+    final class Locked<Value>: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Value
+        init(_ value: Value) { stored = value }
+        var value: Value {
+            get { lock.withLock { stored } }
+            set { lock.withLock { stored = newValue } }
+        }
+        func update(_ change: (inout Value) -> Void) { lock.withLock { change(&stored) } }
+    }
+
     static func smallConfig(steps: Int = 12) -> TrainingConfig {
         var c = TrainingConfig()
         c.data = shapes
