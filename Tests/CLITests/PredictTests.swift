@@ -68,13 +68,19 @@ import Testing
             #expect([0, 1].contains(d["image_id"] as? Int ?? -1))
             #expect((d["score"] as? Double ?? 0) >= 0.05, "the default --score-threshold")
         }
-        // --score-threshold keeps what it is told: 0.5 keeps exactly the detections scored at least 0.5.
+        // --score-threshold keeps what it is told: a threshold between two of the scores keeps the upper ones only.
+        let scores = detections.compactMap { $0["score"] as? Double }.sorted()
+        try #require(scores.count >= 2 && scores.first! < scores.last!)
+        let middle = scores.count / 2
+        let threshold = Float((scores[middle - 1] + scores[middle]) / 2)
         let high = dir.appendingPathComponent("det-high.json")
         let strict = try runFovea(["predict", "--model", "centernet_resnet18", "--weights", weights.path, "--image"] + images
-                                  + ["--json", high.path, "--score-threshold", "0.5"])
+                                  + ["--json", high.path, "--score-threshold", "\(threshold)"])
         #expect(strict.status == 0, "\(strict.err)")
         let kept = try #require((try JSONSerialization.jsonObject(with: Data(contentsOf: high)) as! [String: Any])["detections"] as? [[String: Any]])
-        #expect(kept.count == detections.filter { ($0["score"] as? Double ?? 0) >= 0.5 }.count)
+        let expected = scores.filter { Float($0) >= threshold }.count
+        #expect(kept.count == expected && expected > 0 && expected < scores.count, "\(kept.count) kept of \(scores.count) at \(threshold)")
+        #expect(kept.allSatisfy { Float($0["score"] as? Double ?? 0) >= threshold })
         #expect(try runFovea(["predict", "--model", "centernet_resnet18", "--weights", weights.path, "--image"] + images
                              + ["--score-threshold", "2"]).status == 2)
     }

@@ -32,6 +32,7 @@ import Testing
             let section = page.components(separatedBy: "<h2>Top errors outside the failure set</h2>").dropFirst().first?
                 .components(separatedBy: "</table>")[0] ?? ""
             #expect(section.components(separatedBy: "<tr>\n<td>").count - 1 == rows, "--top-errors \(limit)")
+            #expect(page.contains("Top errors outside the failure set") == (rows > 0))
             try? FileManager.default.removeItem(at: out)
         }
     }

@@ -26,9 +26,10 @@ import Testing
         #expect(top.map(\.key) == ["gt-101", "gt-100", "gt-1", "gt-2", "gt-3"])
         #expect(FailureSelector.topErrors(mixed, excluding: [], limit: 0).isEmpty)
         #expect(FailureSelector.topErrors(mixed, excluding: [], limit: 100).count == 12)
-        // With a second Loc case the turns show: Cls, Loc, Miss, then Loc and Miss again (not all Loc before Miss).
-        let twoLocs = mixed + [gtCase(103, image: 103, classId: 2, error: "Loc", confidence: 0.03)]
-        #expect(FailureSelector.topErrors(twoLocs, excluding: ["gt-0"], limit: 5).map(\.key) == ["gt-101", "gt-100", "gt-1", "gt-103", "gt-2"])
+        // With a second, more confident Loc case listed last the turns and the order within a type show: Cls, the
+        // most confident Loc, Miss, then the other Loc and Miss (not all Loc before Miss, not input order).
+        let twoLocs = mixed + [gtCase(103, image: 103, classId: 2, error: "Loc", confidence: 0.06)]
+        #expect(FailureSelector.topErrors(twoLocs, excluding: ["gt-0"], limit: 5).map(\.key) == ["gt-101", "gt-103", "gt-1", "gt-100", "gt-2"])
     }
 
     @Test func correctCasesAreNeverSelected() {
